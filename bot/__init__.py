@@ -1,0 +1,1 @@
+"""The conversation side of newsbot: retrieve, answer with citations, chat, Slack, eval."""

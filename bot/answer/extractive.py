@@ -1,0 +1,218 @@
+"""The offline answerer: quote the retrieved sentences that best answer the question, and cite them.
+
+It writes nothing of its own beyond the quotes, so it cannot state what the articles do not say.
+Each candidate sentence is scored by meaning (cosine to the question, same embedder as retrieval) and
+by words (IDF-weighted share of the question's terms it contains). It refuses when the retrieved text
+lacks the question's names and numbers, or when even the best sentence scores below a threshold
+calibrated on the MultiHop-RAG dev set (see README, "How refusal is calibrated").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.answer.terms import QuestionTerms, stems
+from bot.models import Answer, Citation, Hit, Turn
+from index.embed import Embedder
+from index.sentences import sentence_spans
+
+REFUSAL_TEXT = "The indexed articles do not cover this."
+MAX_CANDIDATES = 48
+MAX_QUOTES = 3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Refusal and selection cut-offs; `min_score` and `min_key_coverage` are calibrated, not guessed."""
+
+    min_score: float = 0.30
+    min_key_coverage: float = 0.5
+    semantic_weight: float = 0.55
+    companion_ratio: float = 0.85
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_rank: int
+    hit: Hit
+    start: int  # offsets into the article text
+    end: int
+    text: str
+    stems: frozenset[str]
+    score: float = 0.0
+    semantic: float = 0.0
+    lexical: float = 0.0
+
+
+class ExtractiveAnswerer:
+    """Answers by quotation; `name` is what Answer.backend reports."""
+
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, thresholds: Thresholds = Thresholds()) -> None:
+        self.embedder = embedder
+        self.thresholds = thresholds
+
+    def answer(self, question: str, hits: list[Hit], *, on_token: Callable[[str], None] | None = None) -> Answer:
+        terms, ranked = self.rank_sentences(question, hits)
+        result = self._compose(question, terms, ranked)
+        if on_token:
+            on_token(result.answer)
+        return result
+
+    def rank_sentences(self, question: str, hits: list[Hit]) -> tuple[QuestionTerms, list[Candidate]]:
+        """The question's weighted terms, and every distinct sentence of the hits, best first."""
+        candidates = _candidates(hits)[:MAX_CANDIDATES]
+        terms = QuestionTerms.build(question, [c.stems for c in candidates])
+        if not candidates:
+            return terms, []
+        vectors = self.embedder.embed([question, *[c.text for c in candidates]])
+        semantic = vectors[1:] @ vectors[0]
+        weight = self.thresholds.semantic_weight
+        scored = []
+        for candidate, cosine in zip(candidates, semantic, strict=True):
+            lexical = terms.coverage(set(candidate.stems))
+            score = weight * float(cosine) + (1 - weight) * lexical - 0.005 * candidate.hit_rank
+            scored.append(
+                Candidate(**{**candidate.__dict__, "score": score, "semantic": float(cosine), "lexical": lexical})
+            )
+        scored.sort(key=lambda c: (-c.score, c.hit.chunk.id, c.start))
+        return terms, scored
+
+    def _compose(self, question: str, terms: QuestionTerms, ranked: list[Candidate]) -> Answer:
+        if not ranked:
+            return Answer(question=question, answer=REFUSAL_TEXT, refused=True, backend=self.name)
+        everything: set[str] = set()
+        for candidate in ranked:
+            everything |= candidate.stems
+            everything |= set(stems(candidate.hit.chunk.title))
+        best = ranked[0]
+        if terms.key_coverage(everything) < self.thresholds.min_key_coverage or best.score < self.thresholds.min_score:
+            return Answer(
+                question=question,
+                answer=REFUSAL_TEXT,
+                refused=True,
+                backend=self.name,
+                see_also=_see_also(ranked),
+            )
+        chosen = [best]
+        covered = set(best.stems)
+        for candidate in ranked[1:]:
+            if len(chosen) == MAX_QUOTES or candidate.score < best.score * self.thresholds.companion_ratio:
+                break
+            adds_terms = bool((set(candidate.stems) - covered) & set(terms.weights))
+            if adds_terms and not _overlaps(candidate, chosen):
+                chosen.append(candidate)
+                covered |= candidate.stems
+        return _render(question, chosen, self.name)
+
+    def condense(self, history: Sequence[Turn], question: str) -> str:
+        return condense_heuristic(history, question)
+
+
+def _candidates(hits: list[Hit]) -> list[Candidate]:
+    seen: set[tuple[str, int]] = set()
+    out: list[Candidate] = []
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        for a, b in sentence_spans(chunk.text):
+            key = (chunk.article_id, chunk.start + a)
+            if key in seen or b - a < 12:
+                continue
+            seen.add(key)
+            text = chunk.text[a:b]
+            out.append(Candidate(rank, hit, chunk.start + a, chunk.start + b, text, frozenset(stems(text))))
+    return out
+
+
+def _overlaps(candidate: Candidate, chosen: list[Candidate]) -> bool:
+    return any(
+        c.hit.chunk.article_id == candidate.hit.chunk.article_id and c.start < candidate.end and candidate.start < c.end
+        for c in chosen
+    )
+
+
+def _citation(n: int, candidate: Candidate) -> Citation:
+    chunk = candidate.hit.chunk
+    return Citation(
+        n=n,
+        article_id=chunk.article_id,
+        title=chunk.title,
+        date=chunk.date,
+        source=chunk.source,
+        url=chunk.url,
+        quote=candidate.text,
+        chunk_id=chunk.id,
+        score=round(candidate.score, 4),
+    )
+
+
+def _render(question: str, chosen: list[Candidate], backend: str) -> Answer:
+    """Quotes in article order within an article, one citation number per article, first use first."""
+    numbers: dict[str, int] = {}
+    by_article: dict[str, list[Candidate]] = {}
+    for candidate in chosen:
+        article = candidate.hit.chunk.article_id
+        numbers.setdefault(article, len(numbers) + 1)
+        by_article.setdefault(article, []).append(candidate)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for article, n in numbers.items():
+        quotes = sorted(by_article[article], key=lambda c: c.start)
+        parts.extend(f"{q.text} [{n}]" for q in quotes)
+        merged = quotes[0] if len(quotes) == 1 else _merge(quotes)
+        citations.append(_citation(n, merged))
+    return Answer(question=question, answer=" ".join(parts), refused=False, citations=citations, backend=backend)
+
+
+def _merge(quotes: list[Candidate]) -> Candidate:
+    """Several sentences of one article become one citation whose quote joins them with " … "."""
+    first = quotes[0]
+    text = " … ".join(q.text for q in quotes)
+    return Candidate(**{**first.__dict__, "text": text, "end": quotes[-1].end, "score": max(q.score for q in quotes)})
+
+
+def _see_also(ranked: list[Candidate], limit: int = 3) -> list[Citation]:
+    seen: list[Candidate] = []
+    for candidate in ranked:
+        if all(c.hit.chunk.article_id != candidate.hit.chunk.article_id for c in seen):
+            seen.append(candidate)
+        if len(seen) == limit:
+            break
+    return [_citation(i, c) for i, c in enumerate(seen, start=1)]
+
+
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*\??\s*$|^\s*and\s+(?P<bare>.+?)\s*\??\s*$",
+    re.I,
+)
+_PRONOUNS = frozenset("it its they them their he him his she her this that these those there".split())
+
+
+def condense_heuristic(history: Sequence[Turn], question: str) -> str:
+    """Make a follow-up standalone without a language model.
+
+    - "and what about X?" / "how about X?" / "and X?": the previous question with its first name
+      (a capitalised word that is not the first word) replaced by X;
+    - a question with a pronoun (it, they, this ...) or under four words: the previous question's
+      content words are appended in parentheses, which is what retrieval needs;
+    - anything else is already standalone.
+    """
+    if not history:
+        return question
+    previous = history[-1].question
+    match = _FOLLOW_UP.match(question)
+    if match:
+        subject = (match.group("subject") or match.group("bare")).strip()
+        names = [w for i, w in enumerate(previous.split()) if i > 0 and w[:1].isupper()]
+        if names:
+            name = names[0].strip("?,.!'\"")
+            return previous.replace(name, subject, 1)
+        return f"{previous.rstrip('?')} — {subject}?"
+    tokens = [w.lower().strip("?,.!") for w in question.split()]
+    if len(tokens) < 4 or _PRONOUNS & set(tokens):
+        context = " ".join(w for w in previous.rstrip("?").split() if w.lower() not in _PRONOUNS)
+        return f"{question.rstrip()} ({context})"
+    return question

@@ -1,0 +1,81 @@
+"""Question terms and their weights: the lexical half of extractive scoring and of quote picking."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+STOPWORDS = frozenset(
+    """
+    a an the and or but if then than so of to in on at by for with from about into over under after
+    before between during as is are was were be been being am do does did done doing have has had having
+    it its it's this that these those there here what which who whom whose when where why how whether i
+    me my we our you your he him his she her they them their not no nor can could would should will
+    shall may might must also just only very more most much many some any all each both either neither
+    such same other another own up down out off again further once s t say says said tell told report
+    reported according mention mentioned article articles news did does regarding concerning
+    """.split()
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    return [w.strip("'’-") for w in _WORD.findall(text)]
+
+
+def stems(text: str) -> list[str]:
+    """Lower-cased, stemmed content words of `text`."""
+    kept = [w.lower() for w in words(text) if w.lower() not in STOPWORDS and w]
+    return _stemmer().stemWords(kept) if kept else []
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """Stemmed question terms with IDF-like weights; `key` are the names and numbers among them."""
+
+    weights: dict[str, float]
+    key: frozenset[str]
+
+    @classmethod
+    def build(cls, question: str, documents: Sequence[Iterable[str]]) -> QuestionTerms:
+        """Weights are IDF over `documents` (stem sets), boosted for names and tokens with digits."""
+        n = max(len(documents), 1)
+        df: Counter[str] = Counter()
+        for doc in documents:
+            df.update(set(doc))
+        tokens = words(question)
+        key_raw = {
+            w.lower()
+            for i, w in enumerate(tokens)
+            if (any(c.isdigit() for c in w) or (w[:1].isupper() and i > 0) or (w.isupper() and len(w) > 1))
+            and w.lower() not in STOPWORDS
+        }
+        key = frozenset(_stemmer().stemWords(sorted(key_raw))) if key_raw else frozenset()
+        weights = {}
+        for stem in stems(question):
+            idf = math.log(1 + n / (1 + df.get(stem, 0)))
+            weights[stem] = idf + (1.0 if stem in key else 0.0)
+        return cls(weights, key)
+
+    def coverage(self, present: set[str]) -> float:
+        """Weighted share of question terms found in `present` (1.0 when the question has none)."""
+        total = sum(self.weights.values())
+        if total == 0:
+            return 1.0
+        return sum(w for t, w in self.weights.items() if t in present) / total
+
+    def key_coverage(self, present: set[str]) -> float:
+        if not self.key:
+            return 1.0
+        return len(self.key & present) / len(self.key)

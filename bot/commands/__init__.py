@@ -1,0 +1,1 @@
+"""The small CLI commands; each module holds one click command."""

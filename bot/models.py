@@ -1,0 +1,65 @@
+"""The conversation-side seams: a retrieved chunk (Hit), a Citation and the Answer every front end renders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from index.models import Chunk
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk returned by retrieval, with its fused score and the ranks that produced it."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    dense_similarity: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer; `quote` occurs verbatim in the article's text."""
+
+    n: int
+    article_id: str
+    title: str
+    date: str | None
+    source: str
+    url: str
+    quote: str
+    chunk_id: str
+    score: float
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """What the chain returns: text with inline `[n]` markers and the citations those markers point to.
+
+    `refused` is the sentinel front ends check: True when the indexed articles do not hold the answer.
+    `see_also` lists the closest sources of a refusal; they are not citations.
+    """
+
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    backend: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    see_also: list[Citation] = field(default_factory=list)
+    standalone_question: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of a conversation, the history a follow-up is condensed against."""
+
+    question: str
+    answer: str

