@@ -1,0 +1,94 @@
+"""HTML pages: main text without boilerplate, metadata from meta tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.loaders import load_file
+from index.loaders.htmlpage import html_to_text, looks_like_html
+from index.settings import Settings
+
+PAGE = """<!DOCTYPE html>
+<html><head>
+<meta charset="utf-8">
+<title>Rates held | Example Times</title>
+<meta property="og:title" content="Central bank holds rates">
+<meta property="og:site_name" content="Example Times">
+<meta property="article:published_time" content="2023-10-05T09:30:00+02:00">
+<meta name="author" content="Ann Lee">
+<link rel="canonical" href="https://example.com/news/rates">
+<style>p { color: red }</style>
+<script>var tracking = "SCRIPT TEXT";</script>
+</head><body>
+<header><a href="/">Example Times home</a></header>
+<nav><ul><li>World</li><li>Business</li></ul></nav>
+<article>
+  <h1>Central bank holds rates</h1>
+  <figure><img src="x.jpg"><figcaption>The governor speaks. Photo: AP</figcaption></figure>
+  <p>The central bank held rates at <b>5.25%</b> on Thursday, said
+     <a href="/gov">the governor</a>.</p>
+  <p>Markets rose.Analysts were surprised.</p>
+  <div>A loose line of text.<p>Inner paragraph.</p></div>
+  <aside>Related: other stories</aside>
+</article>
+<footer>Copyright Example Times</footer>
+<form><input name="q">Search</form>
+</body></html>
+"""
+
+
+def test_html_page_main_text_and_metadata(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "rates.html"
+    path.write_text(PAGE, "utf-8")
+    [article] = load_file(path, settings)
+    assert article.title == "Central bank holds rates"
+    assert article.date == "2023-10-05"
+    assert article.url == "https://example.com/news/rates"
+    assert article.author == "Ann Lee"
+    assert article.source == "Example Times"
+    assert article.text.split("\n\n") == [
+        "The central bank held rates at 5.25% on Thursday, said the governor.",
+        "Markets rose. Analysts were surprised.",
+        "A loose line of text.",
+        "Inner paragraph.",
+    ]
+    for boilerplate in ("SCRIPT", "color", "home", "Business", "Photo: AP", "Related", "Copyright", "Search"):
+        assert boilerplate not in article.text
+
+
+def test_html_without_article_uses_body_blocks(tmp_path: Path, settings: Settings) -> None:
+    page = (
+        "<html><head><title>Plain page</title></head><body><nav>Menu</nav>"
+        '<p>First <time datetime="2022-02-03">Feb 3</time> words.</p><p>Second words.</p></body></html>'
+    )
+    path = tmp_path / "plain.htm"
+    path.write_text(page, "utf-8")
+    [article] = load_file(path, settings)
+    assert article.title == "Plain page"
+    assert article.date == "2022-02-03"
+    assert article.text == "First Feb 3 words.\n\nSecond words."
+    assert article.url == ""
+    assert article.source == "plain.htm"
+
+
+def test_html_declared_charset_decodes_latin1(tmp_path: Path, settings: Settings) -> None:
+    page = '<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><p>Un caf\xe9 cr\xe8me.</p>'
+    path = tmp_path / "latin.html"
+    path.write_bytes(page.encode("latin-1"))
+    [article] = load_file(path, settings)
+    assert article.title == "Café"
+    assert article.text == "Un café crème."
+
+
+def test_html_to_text_of_a_fragment() -> None:
+    assert html_to_text("<p>One &amp; two.</p><p>Three<br>four.</p><script>x()</script>") == (
+        "One & two.\n\nThree four."
+    )
+    assert html_to_text("plain words") == "plain words"
+
+
+def test_looks_like_html() -> None:
+    assert looks_like_html("<!DOCTYPE html><html>")
+    assert looks_like_html("  <!-- c --><html lang=en>")
+    assert not looks_like_html("<rss version='2.0'>")
+    assert not looks_like_html("Some text <html>")
