@@ -6,6 +6,9 @@ from dataclasses import asdict, dataclass, field
 
 from index.models import Chunk
 
+REFUSAL_TEXT = "The indexed articles do not cover this."
+"""What every backend answers when the articles do not hold the answer (front ends check `refused`)."""
+
 
 @dataclass(frozen=True)
 class Hit:

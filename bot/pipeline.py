@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -29,6 +30,18 @@ class Pipeline:
         self.settings = settings
         self._embedder = embedder
         self._answerer = answerer
+        self._init_lock = threading.RLock()
+
+    def warm(self) -> Pipeline:
+        """Load the embedder, store, keyword index and answerer now, once, under a lock.
+
+        Servers call this before taking traffic, so concurrent first questions neither wait for nor
+        race on model loading.
+        """
+        with self._init_lock:
+            self.retriever.keyword_index()
+            _ = self.answerer
+        return self
 
     @cached_property
     def embedder(self) -> Embedder:

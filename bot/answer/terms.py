@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -20,7 +21,8 @@ STOPWORDS = frozenset(
     reported according mention mentioned article articles news did does regarding concerning
     """.split()
 )
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_WH = frozenset(["which", "what", "whose"])
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +33,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 
 def words(text: str) -> list[str]:
-    return [w.strip("'’-") for w in _WORD.findall(text)]
+    return [w.strip("'’") for w in _WORD.findall(text)]
 
 
 def stems(text: str) -> list[str]:
@@ -46,6 +48,7 @@ class QuestionTerms:
 
     weights: dict[str, float]
     key: frozenset[str]
+    answer_type: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, question: str, documents: Sequence[Iterable[str]]) -> QuestionTerms:
@@ -62,11 +65,15 @@ class QuestionTerms:
             and w.lower() not in STOPWORDS
         }
         key = frozenset(_stemmer().stemWords(sorted(key_raw))) if key_raw else frozenset()
+        # "which city", "what date": the word after the wh-word names the answer's type, and the
+        # sentence holding the answer rarely repeats it.
+        heads = [b.lower() for a, b in itertools.pairwise(tokens) if a.lower() in _WH and b.lower() not in STOPWORDS]
+        answer_type = frozenset(_stemmer().stemWords(heads)) if heads else frozenset()
         weights = {}
         for stem in stems(question):
             idf = math.log(1 + n / (1 + df.get(stem, 0)))
             weights[stem] = idf + (1.0 if stem in key else 0.0)
-        return cls(weights, key)
+        return cls(weights, key, answer_type)
 
     def coverage(self, present: set[str]) -> float:
         """Weighted share of question terms found in `present` (1.0 when the question has none)."""
@@ -74,6 +81,12 @@ class QuestionTerms:
         if total == 0:
             return 1.0
         return sum(w for t, w in self.weights.items() if t in present) / total
+
+    def missing_share(self, present: set[str]) -> float:
+        """Weighted share of the question's content terms (answer-type words aside) absent from `present`."""
+        asked = {t: w for t, w in self.weights.items() if t not in self.answer_type}
+        total = sum(asked.values())
+        return sum(w for t, w in asked.items() if t not in present) / total if total else 0.0
 
     def key_coverage(self, present: set[str]) -> float:
         if not self.key:
