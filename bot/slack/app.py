@@ -1,0 +1,141 @@
+"""The Bolt app factory: wires listeners, middleware and thread pools around an answer pipeline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.slack import credentials
+from bot.slack.dedupe import Deduper
+from bot.slack.executor import TrackingExecutor
+from bot.slack.feedback import REASON_VIEW, FeedbackHandlers, FeedbackLog
+from bot.slack.questions import AnswerPipeline, QuestionHandlers
+from bot.slack.ratelimit import RateLimiter
+from bot.slack.render import SHARE, VOTE_DOWN, VOTE_UP
+from bot.slack.slash import SlashHandlers
+from index.settings import Settings
+
+log = logging.getLogger(__name__)
+
+FEEDBACK_FILE = "feedback.jsonl"
+
+
+@dataclass
+class SlackBot:
+    """The Bolt app plus the two pools it runs on: `listeners` (Bolt's, short work such as acks and
+    votes) and `answers` (pipeline calls), kept apart so slow answers never delay a click's ack."""
+
+    app: App
+    listeners: TrackingExecutor
+    answers: TrackingExecutor
+    feedback: FeedbackLog
+
+    def wait_idle(self, timeout: float | None = 30.0) -> bool:
+        """Block until no listener or answer is running or queued (tests, graceful shutdown)."""
+        for _ in range(100):
+            if not self.listeners.wait_idle(timeout) or not self.answers.wait_idle(timeout):
+                return False
+            if self.listeners.pending == 0 and self.answers.pending == 0:
+                return True
+        return False
+
+    def close(self, timeout: float | None = 30.0) -> None:
+        self.wait_idle(timeout)
+        self.listeners.shutdown(wait=False)
+        self.answers.shutdown(wait=False)
+
+
+def ignore_retries(request: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
+    """Acknowledge Slack's retries and drop them: events are acked at once, so a retry means the first
+    delivery already reached a worker (this one or another), and answering again would answer twice."""
+    if request.headers.get("x-slack-retry-num"):
+        return BoltResponse(status=200, body="")
+    next()
+    return None
+
+
+def create_app(
+    settings: Settings,
+    pipeline: AnswerPipeline,
+    *,
+    client: WebClient | None = None,
+    answer_workers: int = 8,
+    listener_workers: int = 16,
+) -> SlackBot:
+    """Build the Bolt app. Checks SLACK_BOT_TOKEN (and calls auth.test) before returning.
+
+    The signing secret is used when set; HTTP mode must require it (`credentials.signing_secret`) before
+    calling this, Socket Mode does not need it.
+    """
+    token = credentials.bot_token(settings)
+    if client is None:
+        client = WebClient(token=token, base_url=credentials.api_url(settings))
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    listeners = TrackingExecutor(listener_workers, "newsbot-slack-listener")
+    answers = TrackingExecutor(answer_workers, "newsbot-slack-answer")
+    try:
+        app = App(
+            name="newsbot",
+            client=client,
+            signing_secret=secret,
+            listener_executor=listeners,
+            process_before_response=False,
+        )
+    except BoltError as error:
+        listeners.shutdown(wait=False)
+        answers.shutdown(wait=False)
+        raise credentials.SlackConfigError(
+            f"SLACK_BOT_TOKEN was rejected by Slack's auth.test at {client.base_url}: {_auth_error(error)}"
+        ) from None
+    except OSError as error:
+        listeners.shutdown(wait=False)
+        answers.shutdown(wait=False)
+        raise credentials.SlackConfigError(
+            f"Could not reach Slack's Web API at {client.base_url} (SLACK_API_URL): {type(error).__name__}"
+        ) from None
+
+    limiter = RateLimiter(settings.slack_rate_limit_per_min)
+    allowed = settings.allowed_channels
+    questions = QuestionHandlers(
+        pipeline,
+        answers,
+        dedupe=Deduper(),
+        limiter=limiter,
+        allowed_channels=allowed,
+        max_question_chars=settings.max_question_chars,
+    )
+    slash = SlashHandlers(
+        pipeline,
+        answers,
+        limiter=limiter,
+        allowed_channels=allowed,
+        max_question_chars=settings.max_question_chars,
+    )
+    feedback = FeedbackLog(settings.data_dir / FEEDBACK_FILE)
+    votes = FeedbackHandlers(feedback)
+
+    app.use(ignore_retries)
+    app.event("app_mention")(questions.on_mention)
+    app.event("message")(questions.on_message)
+    app.action(VOTE_UP)(votes.on_vote)
+    app.action(VOTE_DOWN)(votes.on_vote)
+    app.view(REASON_VIEW)(votes.on_reason)
+    app.command("/ask")(slash.on_ask)
+    app.action(SHARE)(slash.on_share)
+    return SlackBot(app=app, listeners=listeners, answers=answers, feedback=feedback)
+
+
+def _auth_error(error: BoltError) -> str:
+    """The Slack error code only: the full response can carry request details we do not echo."""
+    text = str(error)
+    for code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
+        if code in text:
+            return code
+    return "auth.test failed"

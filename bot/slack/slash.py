@@ -1,0 +1,93 @@
+"""`/ask`: a private (ephemeral) answer with a "Share to channel" button.
+
+Ephemeral messages cannot be read back, so sharing asks the pipeline again with the question carried in
+the button; the shared copy then gets the usual feedback buttons.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.slack import mrkdwn
+from bot.slack.history import ANSWER_EVENT
+from bot.slack.questions import APOLOGY, HELP, RATE_LIMITED, TOO_LONG, AnswerPipeline, post_message
+from bot.slack.ratelimit import RateLimiter
+from bot.slack.render import SECTION_LIMIT, SlackMessage, render_answer, section
+
+log = logging.getLogger(__name__)
+
+NOT_HERE = "I am not enabled in this channel."
+CANNOT_SHARE = "I could not post in this channel: invite me to it first (/invite @newsbot)."
+
+
+class SlashHandlers:
+    """Bolt listeners for `/ask` and its share button."""
+
+    def __init__(
+        self,
+        pipeline: AnswerPipeline,
+        answers: Executor,
+        *,
+        limiter: RateLimiter,
+        allowed_channels: frozenset[str],
+        max_question_chars: int,
+    ) -> None:
+        self.pipeline = pipeline
+        self.answers = answers
+        self.limiter = limiter
+        self.allowed_channels = allowed_channels
+        self.max_question_chars = max_question_chars
+
+    def _refusal(self, channel: str, user: str, question: str) -> str | None:
+        if self.allowed_channels and not channel.startswith("D") and channel not in self.allowed_channels:
+            return NOT_HERE
+        if not question:
+            return HELP
+        if len(question) > self.max_question_chars:
+            return TOO_LONG.format(limit=self.max_question_chars)
+        if not self.limiter.allow(user):
+            return RATE_LIMITED
+        return None
+
+    def on_ask(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        question = " ".join((command.get("text") or "").split())
+        problem = self._refusal(command.get("channel_id", ""), command.get("user_id", ""), question)
+        if problem:
+            ack(response_type="ephemeral", text=problem)
+            return
+        ack(response_type="ephemeral", text=":eyes: Looking that up…")
+        self.answers.submit(self._answer_privately, question, respond)
+
+    def _answer_privately(self, question: str, respond: Respond) -> None:
+        try:
+            message = render_answer(self.pipeline.answer(question, history=()), question=question, share=True)
+            respond(response_type="ephemeral", replace_original=False, text=message.text, blocks=message.blocks)
+        except Exception as error:
+            log.exception("answering /ask failed: %s", type(error).__name__)
+            respond(response_type="ephemeral", replace_original=False, text=APOLOGY)
+
+    def on_share(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        action = (body.get("actions") or [{}])[0]
+        question = (action.get("value") or "").strip()
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        user = (body.get("user") or {}).get("id", "")
+        if question and channel:
+            self.answers.submit(self._share, client, respond, channel, user, question)
+
+    def _share(self, client: WebClient, respond: Respond, channel: str, user: str, question: str) -> None:
+        try:
+            message = render_answer(self.pipeline.answer(question, history=()), question=question)
+            asked = section(f"<@{user}> asked: {mrkdwn.escape(question)[: SECTION_LIMIT - 40]}")
+            shared = SlackMessage(message.text, [asked, *message.blocks])
+            post_message(client, channel, None, shared, ANSWER_EVENT)
+            respond(delete_original=True)
+        except Exception as error:
+            log.exception("sharing an /ask answer failed: %s", type(error).__name__)
+            text = CANNOT_SHARE if "not_in_channel" in str(error) else APOLOGY
+            respond(response_type="ephemeral", replace_original=False, text=text)

@@ -1,0 +1,117 @@
+"""Answer → Block Kit: escaping, links for [n] markers, Sources of cited articles only, Block Kit limits."""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import Answer, Citation
+from bot.slack import mrkdwn
+from bot.slack.render import (
+    MAX_BLOCKS,
+    REFUSAL,
+    SECTION_LIMIT,
+    SHARE,
+    VOTE_DOWN,
+    VOTE_UP,
+    link_markers,
+    render_answer,
+)
+
+
+def citation(n: int, url: str = "", **fields: object) -> Citation:
+    values: dict[str, object] = {
+        "n": n,
+        "article_id": f"a{n}",
+        "title": f"Title {n}",
+        "date": "2019-03-27",
+        "source": "Global Times",
+        "url": url or f"https://example.com/{n}",
+        "quote": f"Quote number {n}.",
+        "chunk_id": f"a{n}:0",
+        "score": 1.0,
+    }
+    values.update(fields)
+    return Citation(**values)  # type: ignore[arg-type]
+
+
+def sections(blocks: list[dict]) -> list[str]:
+    return [b["text"]["text"] for b in blocks if b["type"] == "section"]
+
+
+def test_markers_link_to_the_article_url_only_when_it_is_http() -> None:
+    cites = [citation(1), citation(2, url="javascript:alert(1)"), citation(3, url="x")]
+    text = link_markers("A [1], B [2], C [3], D [1, 2] and [9].", cites)
+    assert text == ("A <https://example.com/1|[1]>, B [2], C [3], D <https://example.com/1|[1]>[2] and [9].")
+
+
+def test_sources_list_only_the_cited_articles_with_quote_and_byline() -> None:
+    answer = Answer(
+        question="q",
+        answer="Huawei welcomed it [2].",
+        refused=False,
+        citations=[citation(2, date=None, quote="  Huawei   welcomes\nthe objective approach.  ")],
+        see_also=[citation(7)],
+    )
+    message = render_answer(answer)
+    texts = sections(message.blocks)
+    assert texts == [
+        "Huawei welcomed it <https://example.com/2|[2]>.",
+        "*Sources*\n*[2]* <https://example.com/2|Title 2> — Global Times\n> Huawei welcomes the objective approach.",
+    ]
+    assert "Title 7" not in str(message.blocks)
+    assert message.text == "Huawei welcomed it [2]."
+
+
+def test_buttons_carry_the_question_and_text_fallback_is_always_set() -> None:
+    answer = Answer(question="orig", answer="x [1]", refused=False, citations=[citation(1)])
+    message = render_answer(answer, question="asked in slack")
+    actions = message.blocks[-1]
+    assert actions["type"] == "actions"
+    assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
+        (VOTE_UP, "asked in slack"),
+        (VOTE_DOWN, "asked in slack"),
+    ]
+    shared = render_answer(answer, share=True, feedback=False)
+    assert [e["action_id"] for e in shared.blocks[-1]["elements"]] == [SHARE]
+    assert shared.blocks[-1]["elements"][0]["value"] == "orig"
+    assert message.text and shared.text
+
+
+def test_a_refusal_is_plain_and_lists_closest_articles() -> None:
+    answer = Answer(question="q", answer="I cannot say.", refused=True, see_also=[citation(4, date=None, source="")])
+    message = render_answer(answer)
+    assert message.text == REFUSAL
+    assert sections(message.blocks) == [REFUSAL, "*Closest articles*\n• <https://example.com/4|Title 4>"]
+
+
+def test_an_empty_answer_renders_as_a_refusal_not_an_empty_section() -> None:
+    message = render_answer(Answer(question="q", answer="  ", refused=False))
+    assert sections(message.blocks) == [REFUSAL]
+
+
+def test_long_answers_are_split_into_sections_within_the_limit_without_breaking_links() -> None:
+    sentences = [f"Sentence {i} says something about 5G & security [{i % 3 + 1}]." for i in range(400)]
+    body = " ".join(sentences)
+    answer = Answer(question="q", answer=body, refused=False, citations=[citation(1), citation(2), citation(3)])
+    message = render_answer(answer)
+    texts = sections(message.blocks)
+    answer_parts = [t for t in texts if not t.startswith("*Sources*")]
+    assert len(answer_parts) > 1
+    assert all(len(t) <= SECTION_LIMIT for t in texts)
+    for part in answer_parts:
+        assert part.count("<") == part.count(">")
+        assert not re.search(r"&(?!amp;|lt;|gt;)", part)
+    rejoined = "".join("".join(answer_parts).split())
+    expected = "".join(link_markers(mrkdwn.escape(body), answer.citations).split())
+    assert rejoined == expected
+    assert message.text == mrkdwn.escape(body)
+
+
+def test_a_huge_answer_stays_within_the_block_limit() -> None:
+    body = ("word " * 590 + "\n\n") * 80
+    cites = [citation(n, quote="q " * 2000) for n in range(1, 30)]
+    message = render_answer(Answer(question="q", answer=body, refused=False, citations=cites))
+    assert len(message.blocks) <= MAX_BLOCKS
+    assert all(len(t) <= SECTION_LIMIT for t in sections(message.blocks))
+    assert any("answer shortened" in t for t in sections(message.blocks))
+    assert message.blocks[-1]["type"] == "actions"
