@@ -1,0 +1,1 @@
+"""Evaluation: score retrieval, answers, refusals, citations and latency on a question set."""
