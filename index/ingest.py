@@ -88,6 +88,8 @@ def ingest(
     for item in load_sources(inputs, settings):
         if isinstance(item, LoadError):
             report.errors.append(item)
+        elif item.id in articles and articles[item.id].content_hash == item.content_hash:
+            continue  # the same article reached twice (a folder and a file in it): not an error
         elif item.id in articles:
             other = articles[item.id].source_path
             report.errors.append(

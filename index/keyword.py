@@ -23,9 +23,18 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 
-def _tokenize(texts: list[str]) -> list[list[str]]:
+def _bm25s():  # type: ignore[no-untyped-def]
+    """bm25s sets its own logger to DEBUG on import; its chatter is not for our users."""
     import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def _tokenize(texts: list[str]) -> list[list[str]]:
     import Stemmer
+
+    bm25s = _bm25s()
 
     return bm25s.tokenize(
         texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False, return_ids=False
@@ -45,8 +54,7 @@ class KeywordIndex:
     @classmethod
     def build(cls, generation: str, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> KeywordIndex:
         """Rows are (chunk id, text, metadata) as the store scans them."""
-        import bm25s
-
+        bm25s = _bm25s()
         ids: list[str] = []
         texts: list[str] = []
         dates: list[int] = []
@@ -116,9 +124,7 @@ class KeywordIndex:
             meta = json.loads((directory / "meta.json").read_text())
             bm25 = None
             if meta["ids"]:
-                import bm25s
-
-                bm25 = bm25s.BM25.load(str(directory / "bm25"))
+                bm25 = _bm25s().BM25.load(str(directory / "bm25"))
             dates = np.load(directory / "date_ord.npy")
             return cls(meta["generation"], meta["ids"], dates, meta["sources"], bm25)
         except (OSError, ValueError, KeyError) as exc:
