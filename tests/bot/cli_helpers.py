@@ -11,7 +11,9 @@ from tests.conftest import clean_env
 NEWSBOT = str(Path(sys.executable).parent / "newsbot")
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [NEWSBOT, *args],
         cwd=cwd,

@@ -23,8 +23,14 @@ def test_ingest_json_shape_and_reingest(workdir: Path) -> None:
     result = run("ingest", str(SEEDS), "--json", "--data-dir", "data", cwd=workdir)
     report = json.loads(result.stdout)
     assert set(report) == {
-        "articles_added", "articles_updated", "articles_unchanged", "articles_removed",
-        "chunks_added", "chunks_removed", "errors", "seconds",
+        "articles_added",
+        "articles_updated",
+        "articles_unchanged",
+        "articles_removed",
+        "chunks_added",
+        "chunks_removed",
+        "errors",
+        "seconds",
     }
     assert (report["chunks_added"], report["articles_unchanged"], result.returncode) == (0, 1, 0)
 
@@ -60,7 +66,9 @@ def test_ask_json_is_the_answer(workdir: Path) -> None:
     answer = json.loads(result.stdout)
     assert {"question", "answer", "refused", "citations", "backend", "timings_ms"} <= set(answer)
     assert answer["question"] == ZTE_QUESTION and answer["refused"] is False
-    assert {"n", "article_id", "title", "date", "source", "url", "quote", "chunk_id", "score"} <= set(answer["citations"][0])
+    assert {"n", "article_id", "title", "date", "source", "url", "quote", "chunk_id", "score"} <= set(
+        answer["citations"][0]
+    )
 
 
 def test_ask_refusal(workdir: Path) -> None:

@@ -8,7 +8,9 @@ from tests.conftest import SEEDS, ZTE_QUESTION
 
 def test_repl_follow_up_sources_reset_and_quit(tmp_path: Path) -> None:
     assert run("ingest", str(SEEDS), "--data-dir", "data", cwd=tmp_path).returncode == 0
-    script = "\n".join([ZTE_QUESTION, "/sources", "and what about Huawei?", "/reset", "/help", "/bogus", "/quit", "ignored"])
+    script = "\n".join(
+        [ZTE_QUESTION, "/sources", "and what about Huawei?", "/reset", "/help", "/bogus", "/quit", "ignored"]
+    )
     result = run("chat", "--data-dir", "data", cwd=tmp_path, stdin=script + "\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
