@@ -35,7 +35,14 @@ class OpenAIEmbedder:
 
             self._model = OpenAILikeEmbedding(model_name=model, **kwargs)
         self.name = f"openai:{model}"
-        self.dim = KNOWN_DIMS.get(model, 0)
+        self._dim = KNOWN_DIMS.get(model, 0)
+
+    @property
+    def dim(self) -> int:
+        """Known for OpenAI's models; for other servers, learnt from one probe call, before any write."""
+        if not self._dim:
+            self.embed_query("dimension probe")
+        return self._dim
 
     def count_tokens(self, text: str) -> int:
         return len(text) // 4 + 1
@@ -45,12 +52,12 @@ class OpenAIEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return np.zeros((0, self._dim), dtype=np.float32)
         vectors = l2_normalise(np.asarray(self._model.get_text_embedding_batch(list(texts)), dtype=np.float32))
-        self.dim = vectors.shape[1]
+        self._dim = vectors.shape[1]
         return vectors
 
     def embed_query(self, text: str) -> np.ndarray:
         vector = np.asarray([self._model.get_query_embedding(text)], dtype=np.float32)
-        self.dim = vector.shape[1]
+        self._dim = vector.shape[1]
         return l2_normalise(vector)[0]

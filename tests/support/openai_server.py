@@ -8,7 +8,9 @@ request body and its headers are recorded for assertions on the prompt.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -115,6 +117,30 @@ def scripted_openai_server(script: Sequence[Reply] = ()) -> Iterator[ScriptedOpe
         server.stop()
 
 
+EMBEDDING_DIM = 256
+
+
+def hashed_embedding(text: str) -> list[float]:
+    """A deterministic bag-of-words vector: texts sharing words are close, so retrieval still works."""
+    vector = [0.0] * EMBEDDING_DIM
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % EMBEDDING_DIM] += 1.0
+    norm = sum(v * v for v in vector) ** 0.5 or 1.0
+    return [v / norm for v in vector]
+
+
+def embeddings_body(body: dict[str, Any]) -> dict[str, Any]:
+    texts = body.get("input", [])
+    texts = [texts] if isinstance(texts, str) else texts
+    data = [{"object": "embedding", "index": i, "embedding": hashed_embedding(str(t))} for i, t in enumerate(texts)]
+    return {
+        "object": "list",
+        "data": data,
+        "model": body.get("model", ""),
+        "usage": {"prompt_tokens": 0, "total_tokens": 0},
+    }
+
+
 def completion_body(text: str) -> dict[str, Any]:
     return {
         "id": "chatcmpl-scripted",
@@ -170,6 +196,10 @@ def _handler_for(server: ScriptedOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw or b"{}")
             except json.JSONDecodeError:
                 body = {"_raw": raw.decode("utf-8", "replace")}
+            if self.path.rstrip("/").endswith("/embeddings"):
+                server.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                self._json(200, embeddings_body(body))
+                return
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
                 return
