@@ -18,7 +18,7 @@ from bot.models import REFUSAL_TEXT, Answer, Citation, Hit, Turn
 from index.embed import Embedder
 from index.sentences import sentence_spans
 
-MAX_CANDIDATES = 48
+EMBED_CANDIDATES = 12
 MAX_QUOTES = 3
 
 
@@ -55,6 +55,15 @@ class Candidate:
     lexical: float = 0.0
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """Scored sentences, best first, with the question's terms and every stem the hits contain."""
+
+    terms: QuestionTerms
+    ranked: list[Candidate]
+    retrieved: set[str]
+
+
 class ExtractiveAnswerer:
     """Answers by quotation; `name` is what Answer.backend reports."""
 
@@ -65,40 +74,50 @@ class ExtractiveAnswerer:
         self.thresholds = thresholds
 
     def answer(self, question: str, hits: list[Hit], *, on_token: Callable[[str], None] | None = None) -> Answer:
-        terms, ranked = self.rank_sentences(question, hits)
-        result = self._compose(question, terms, ranked)
+        ranking = self.rank_sentences(question, hits)
+        result = self._compose(question, ranking)
         if on_token:
             on_token(result.answer)
         return result
 
-    def rank_sentences(self, question: str, hits: list[Hit]) -> tuple[QuestionTerms, list[Candidate]]:
-        """The question's weighted terms, and every distinct sentence of the hits, best first."""
-        candidates = _candidates(hits)[:MAX_CANDIDATES]
+    def rank_sentences(self, question: str, hits: list[Hit]) -> Ranking:
+        """Score the hits' sentences, best first.
+
+        Embedding is the expensive part, so only the `EMBED_CANDIDATES` sentences that look best by
+        words and by their chunk's dense similarity are embedded and ranked; the words of all of them
+        still count for refusal.
+        """
+        candidates = _candidates(hits)
         terms = QuestionTerms.build(question, [c.stems for c in candidates])
+        retrieved: set[str] = set()
+        for candidate in candidates:
+            retrieved |= candidate.stems
+        for hit in hits:
+            retrieved |= set(stems(hit.chunk.title))
         if not candidates:
-            return terms, []
-        vectors = self.embedder.embed([question, *[c.text for c in candidates]])
+            return Ranking(terms, [], retrieved)
+        lexical = {id(c): terms.coverage(set(c.stems)) for c in candidates}
+        shortlist = sorted(candidates, key=lambda c: -(lexical[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))
+        shortlist = shortlist[:EMBED_CANDIDATES]
+        vectors = self.embedder.embed([question, *[c.text for c in shortlist]])
         semantic = vectors[1:] @ vectors[0]
         weight = self.thresholds.semantic_weight
         scored = []
-        for candidate, cosine in zip(candidates, semantic, strict=True):
-            lexical = terms.coverage(set(candidate.stems))
-            score = weight * float(cosine) + (1 - weight) * lexical - 0.005 * candidate.hit_rank
+        for candidate, cosine in zip(shortlist, semantic, strict=True):
+            words = lexical[id(candidate)]
+            score = weight * float(cosine) + (1 - weight) * words - 0.005 * candidate.hit_rank
             scored.append(
-                Candidate(**{**candidate.__dict__, "score": score, "semantic": float(cosine), "lexical": lexical})
+                Candidate(**{**candidate.__dict__, "score": score, "semantic": float(cosine), "lexical": words})
             )
         scored.sort(key=lambda c: (-c.score, c.hit.chunk.id, c.start))
-        return terms, scored
+        return Ranking(terms, scored, retrieved)
 
-    def _compose(self, question: str, terms: QuestionTerms, ranked: list[Candidate]) -> Answer:
+    def _compose(self, question: str, ranking: Ranking) -> Answer:
+        ranked, terms = ranking.ranked, ranking.terms
         if not ranked:
             return Answer(question=question, answer=REFUSAL_TEXT, refused=True, backend=self.name)
-        everything: set[str] = set()
-        for candidate in ranked:
-            everything |= candidate.stems
-            everything |= set(stems(candidate.hit.chunk.title))
         best = ranked[0]
-        if self._refuses(terms, everything, best):
+        if self._refuses(terms, ranking.retrieved, best):
             return Answer(
                 question=question,
                 answer=REFUSAL_TEXT,
