@@ -35,6 +35,21 @@ class Citation:
     chunk_id: str
     score: float
 
+    @classmethod
+    def from_chunk(cls, n: int, chunk: Chunk, quote: str, score: float) -> Citation:
+        """A citation of `quote` (a verbatim slice of `chunk.text`) carrying the chunk's article fields."""
+        return cls(
+            n=n,
+            article_id=chunk.article_id,
+            title=chunk.title,
+            date=chunk.date,
+            source=chunk.source,
+            url=chunk.url,
+            quote=quote,
+            chunk_id=chunk.id,
+            score=score,
+        )
+
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 

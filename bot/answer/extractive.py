@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answer.terms import QuestionTerms, stems
 from bot.models import REFUSAL_TEXT, Answer, Citation, Hit, Turn
@@ -106,9 +106,7 @@ class ExtractiveAnswerer:
         for candidate, cosine in zip(shortlist, semantic, strict=True):
             words = lexical[id(candidate)]
             score = weight * float(cosine) + (1 - weight) * words - 0.005 * candidate.hit_rank
-            scored.append(
-                Candidate(**{**candidate.__dict__, "score": score, "semantic": float(cosine), "lexical": words})
-            )
+            scored.append(replace(candidate, score=score, semantic=float(cosine), lexical=words))
         scored.sort(key=lambda c: (-c.score, c.hit.chunk.id, c.start))
         return Ranking(terms, scored, retrieved)
 
@@ -172,43 +170,41 @@ def _overlaps(candidate: Candidate, chosen: list[Candidate]) -> bool:
 
 
 def _citation(n: int, candidate: Candidate) -> Citation:
-    chunk = candidate.hit.chunk
-    return Citation(
-        n=n,
-        article_id=chunk.article_id,
-        title=chunk.title,
-        date=chunk.date,
-        source=chunk.source,
-        url=chunk.url,
-        quote=candidate.text,
-        chunk_id=chunk.id,
-        score=round(candidate.score, 4),
-    )
+    return Citation.from_chunk(n, candidate.hit.chunk, candidate.text, round(candidate.score, 4))
 
 
 def _render(question: str, chosen: list[Candidate], backend: str) -> Answer:
-    """Quotes in article order within an article, one citation number per article, first use first."""
-    numbers: dict[str, int] = {}
+    """One citation per quote, numbered by first use; an article's quotes in article order.
+
+    Sentences of one article that stand next to each other become one citation whose quote is the
+    contiguous slice of the article, so every quote stays verbatim.
+    """
     by_article: dict[str, list[Candidate]] = {}
     for candidate in chosen:
-        article = candidate.hit.chunk.article_id
-        numbers.setdefault(article, len(numbers) + 1)
-        by_article.setdefault(article, []).append(candidate)
+        by_article.setdefault(candidate.hit.chunk.article_id, []).append(candidate)
     parts: list[str] = []
     citations: list[Citation] = []
-    for article, n in numbers.items():
-        quotes = sorted(by_article[article], key=lambda c: c.start)
-        parts.extend(f"{q.text} [{n}]" for q in quotes)
-        merged = quotes[0] if len(quotes) == 1 else _merge(quotes)
-        citations.append(_citation(n, merged))
+    for quotes in by_article.values():
+        for run in _adjacent_runs(sorted(quotes, key=lambda c: c.start)):
+            citation = _citation(len(citations) + 1, run)
+            citations.append(citation)
+            parts.append(f"{citation.quote} [{citation.n}]")
     return Answer(question=question, answer=" ".join(parts), refused=False, citations=citations, backend=backend)
 
 
-def _merge(quotes: list[Candidate]) -> Candidate:
-    """Several sentences of one article become one citation whose quote joins them with " … "."""
-    first = quotes[0]
-    text = " … ".join(q.text for q in quotes)
-    return Candidate(**{**first.__dict__, "text": text, "end": quotes[-1].end, "score": max(q.score for q in quotes)})
+def _adjacent_runs(quotes: list[Candidate]) -> list[Candidate]:
+    """Merge sentences separated only by whitespace into one candidate spanning them."""
+    runs = [quotes[0]]
+    for quote in quotes[1:]:
+        last = runs[-1]
+        chunk = quote.hit.chunk
+        between = chunk.text[last.end - chunk.start : quote.start - chunk.start] if last.hit is quote.hit else None
+        if between is not None and not between.strip():
+            text = chunk.text[last.start - chunk.start : quote.end - chunk.start]
+            runs[-1] = replace(last, text=text, end=quote.end, score=max(last.score, quote.score))
+        else:
+            runs.append(quote)
+    return runs
 
 
 def _see_also(ranked: list[Candidate], limit: int = 3) -> list[Citation]:

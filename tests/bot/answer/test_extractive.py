@@ -22,7 +22,7 @@ def test_zte_question_quotes_the_labs_sentence(seeded_pipeline, seed_article) ->
     first = answer.citations[0]
     assert first.article_id == seed_article.id and first.date == "2019-03-27"
     assert "labs in Italy and Belgium" in first.quote and "source code" in first.quote
-    assert "[1]" in answer.answer and first.quote.split(" … ")[0] in answer.answer
+    assert f"{first.quote} [1]" in answer.answer
     assert set(answer.timings_ms) == {"retrieve", "generate", "total"}
 
 
@@ -48,9 +48,8 @@ def test_every_quote_is_verbatim_from_its_article(seeded_pipeline, seed_article,
     answer = seeded_pipeline.answer(question)
     assert not answer.refused, question
     for citation in answer.citations:
-        for part in citation.quote.split(" … "):
-            assert part in seed_article.text
-        assert f"[{citation.n}]" in answer.answer
+        assert citation.quote in seed_article.text
+        assert f"{citation.quote} [{citation.n}]" in answer.answer
     numbers = [c.n for c in answer.citations]
     assert numbers == list(range(1, len(numbers) + 1))
 
