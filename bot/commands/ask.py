@@ -61,4 +61,5 @@ def ask_command(
         return
     if streaming:
         console.print()
-    render_answer(answer, console, show_answer=not streaming)
+    # A streamed refusal shows nothing while streaming, so its text is printed now.
+    render_answer(answer, console, show_answer=not streaming or answer.refused)
