@@ -100,8 +100,9 @@ def ingest(
     with IngestLock(settings.data_dir, wait_s):
         embedder = embedder or make_embedder(settings)
         store = Store(settings, embedder.name, embedder.dim, create=True)
-        manifest = Manifest.load(store, manifest_path(settings))
-        _apply(articles, inputs, manifest, store, embedder, settings, report, prune, progress, batch_chunks)
+        with store.write_lease(wait_s):
+            manifest = Manifest.load(store, manifest_path(settings))
+            _apply(articles, inputs, manifest, store, embedder, settings, report, prune, progress, batch_chunks)
     report.seconds = time.perf_counter() - started
     return report
 

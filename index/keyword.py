@@ -8,10 +8,12 @@ keep their own copy fresh.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +23,11 @@ from typing import Any
 import numpy as np
 
 log = logging.getLogger(__name__)
+
+TMP_MARK = ".tmp-"
+OLD_MARK = ".old-"
+SWAP_ATTEMPTS = 5
+LEFTOVER_AGE_S = 600.0
 
 
 def _bm25s():  # type: ignore[no-untyped-def]
@@ -102,31 +109,57 @@ class KeywordIndex:
         return not (source and self.sources[doc].lower() != source.lower())
 
     def save(self, directory: Path) -> None:
-        """Write to a temporary folder, then swap it in, so readers never see half an index."""
+        """Write to a temporary folder, then swap it in, so readers never see half an index.
+
+        Several processes may save at once (an ingest and the workers sharing its data dir): each
+        writes its own folder, and a swap that loses the race is retried or dropped, never half-done.
+        Leftovers of a killed save are removed once they are old enough not to be anyone's work.
+        """
         directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = directory.with_name(f"{directory.name}.tmp-{uuid.uuid4().hex[:8]}")
+        _remove_leftovers(directory)
+        tmp = directory.with_name(f"{directory.name}{TMP_MARK}{uuid.uuid4().hex[:8]}")
         tmp.mkdir()
         if self._bm25 is not None:
             self._bm25.save(str(tmp / "bm25"))
+        np.save(tmp / "date_ord.npy", self.date_ord)
         meta = {"generation": self.generation, "ids": self.ids, "sources": self.sources}
         (tmp / "meta.json").write_text(json.dumps(meta))
-        np.save(tmp / "date_ord.npy", self.date_ord)
-        old = directory.with_name(f"{directory.name}.old-{uuid.uuid4().hex[:8]}")
-        if directory.exists():
-            os.replace(directory, old)
-        os.replace(tmp, directory)
-        shutil.rmtree(old, ignore_errors=True)
+        for _ in range(SWAP_ATTEMPTS):
+            old = directory.with_name(f"{directory.name}{OLD_MARK}{uuid.uuid4().hex[:8]}")
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(directory, old)
+            try:
+                os.replace(tmp, directory)
+            except OSError:
+                continue  # another process swapped its copy in between our two renames
+            finally:
+                shutil.rmtree(old, ignore_errors=True)
+            return
+        shutil.rmtree(tmp, ignore_errors=True)
+        log.info("keyword index at %s was being replaced by another process; kept theirs", directory)
 
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex | None:
-        """The saved index, or None when it is missing or unreadable (the caller rebuilds)."""
+        """The saved index, or None when it is missing, unreadable or inconsistent (the caller rebuilds)."""
         try:
             meta = json.loads((directory / "meta.json").read_text())
-            bm25 = None
-            if meta["ids"]:
-                bm25 = _bm25s().BM25.load(str(directory / "bm25"))
+            ids = [str(i) for i in meta["ids"]]
             dates = np.load(directory / "date_ord.npy")
-            return cls(meta["generation"], meta["ids"], dates, meta["sources"], bm25)
-        except (OSError, ValueError, KeyError) as exc:
+            bm25 = _bm25s().BM25.load(str(directory / "bm25")) if ids else None
+            docs = int(bm25.scores["num_docs"]) if bm25 is not None else 0
+            if len(dates) != len(ids) or len(meta["sources"]) != len(ids) or docs != len(ids):
+                raise ValueError(f"{len(ids)} ids, {len(dates)} dates, {docs} BM25 documents")
+            return cls(str(meta["generation"]), ids, dates, [str(s) for s in meta["sources"]], bm25)
+        except Exception as exc:  # derived state: whatever is wrong with it, the answer is a rebuild
             log.info("keyword index at %s not usable (%s); it will be rebuilt", directory, exc)
             return None
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Delete temporary folders of saves that were killed (older than LEFTOVER_AGE_S)."""
+    cutoff = time.time() - LEFTOVER_AGE_S
+    for mark in (TMP_MARK, OLD_MARK):
+        for path in directory.parent.glob(f"{directory.name}{mark}*"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    shutil.rmtree(path, ignore_errors=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.store import Store
+from index.store import WRITING, Store
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,25 @@ class Manifest:
 
     @classmethod
     def load(cls, store: Store, cache: Path) -> Manifest:
-        generation = store.generation()
-        if generation and not store.was_interrupted():
+        """The cached manifest if it matches the store (generation and chunk count), else a fresh scan.
+
+        A fresh scan of a cleanly written store is cached for the next caller; after an interrupted
+        write it is not, because the next ingest repairs the store and publishes a new generation.
+        """
+        metadata = store.metadata()
+        generation = str(metadata.get("generation", ""))
+        clean = bool(generation) and metadata.get("state") != WRITING
+        if clean:
             cached = cls._read_cache(cache, generation)
-            if cached is not None:
+            if cached is not None and cached.chunk_count() == store.count():
                 return cached
-        return cls.from_store(store, generation)
+        manifest = cls.from_store(store, generation)
+        if clean and all(a.complete for a in manifest.articles.values()):
+            manifest.save(cache)
+        return manifest
+
+    def chunk_count(self) -> int:
+        return sum(len(a.chunk_ids) for a in self.articles.values())
 
     @classmethod
     def from_store(cls, store: Store, generation: str) -> Manifest:
@@ -75,21 +89,23 @@ class Manifest:
 
     @classmethod
     def _read_cache(cls, cache: Path, generation: str) -> Manifest | None:
+        """The cache for `generation`, or None when it is missing, for another generation, or unreadable."""
         try:
             raw = json.loads(cache.read_text())
-        except (OSError, ValueError):
+            if raw.get("generation") != generation:
+                return None
+            articles = {
+                str(article_id): IndexedArticle(str(h), int(n), str(p), {f"{article_id}:{i}" for i in range(int(n))})
+                for article_id, (h, n, p) in raw["articles"].items()
+            }
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            log.info("manifest cache %s not usable (%s); rebuilding it from the store", cache, exc)
             return None
-        if raw.get("generation") != generation:
-            return None
-        articles = {
-            article_id: IndexedArticle(h, n, p, {f"{article_id}:{i}" for i in range(n)})
-            for article_id, (h, n, p) in raw["articles"].items()
-        }
         return cls(generation, articles)
 
     def save(self, cache: Path) -> None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
         data = {
             "generation": self.generation,
             "articles": {
