@@ -18,7 +18,7 @@ from bot.models import REFUSAL_TEXT, Answer, Citation, Hit, Turn
 from index.embed import Embedder
 from index.sentences import sentence_spans
 
-EMBED_CANDIDATES = 12
+EMBED_CANDIDATES = 8
 MAX_QUOTES = 3
 
 
