@@ -85,7 +85,8 @@ class Pipeline:
         started = time.perf_counter()
         question = self.check_question(question)
         standalone = self.answerer.condense(history, question) if history else question
-        hits = self.retrieve(standalone, top_k=top_k, filters=filters)
+        # The user's words were checked above; a condensed question may be longer and is ours.
+        hits = self.retriever.retrieve(standalone, top_k or self.settings.top_k, filters)
         retrieved = time.perf_counter()
         answer = self.answer_from_hits(standalone, hits, on_token=on_token)
         answer.question = question

@@ -22,34 +22,52 @@ _ABBREVIATIONS = frozenset(
 _GLUED = re.compile(r"(?:(?<=[a-z0-9%)\]])|(?<=[A-Z]{2}))([.!?])([\"”’]?)(?=[\"“‘]?[A-Z])")
 _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n\s*\n|\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+# How far back `_is_abbreviation` looks: longer than any abbreviation, so a cut word never matches one,
+# and bounded, so that a text with many sentences is split in linear time.
+_LONGEST_WORD = 32
 
 
 def fix_glued_sentences(text: str) -> str:
     """Insert the missing space in "boycott.The" so the sentence splitter sees two sentences.
 
     A straight quote right after the stop is closing when an odd number of straight quotes precede
-    it in the paragraph (`said."The`), else opening (`risks."Huawei`).
+    it in the paragraph (`said."The`), else opening (`risks."Huawei`). The quote count is carried
+    from one match to the next, so a long paragraph costs linear time, not quadratic.
     """
+    parity = _QuoteParity(text)
 
     def space(match: re.Match[str]) -> str:
         stop, quote = match.group(1), match.group(2)
-        if quote == "”" or (quote == '"' and _inside_quote(text, match.start())):
+        if quote == "”" or (quote == '"' and parity.inside(match.start())):
             return f"{stop}{quote} "
         return f"{stop} {quote}"
 
     return _GLUED.sub(space, text)
 
 
-def _inside_quote(text: str, position: int) -> bool:
-    paragraph_start = text.rfind("\n", 0, position) + 1
-    return text.count('"', paragraph_start, position) % 2 == 1
+class _QuoteParity:
+    """Whether a position sits inside straight quotes of its paragraph; positions must not go back."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at = 0
+        self.odd = False
+
+    def inside(self, position: int) -> bool:
+        segment_start = self.at
+        newline = self.text.rfind("\n", segment_start, position)
+        if newline != -1:
+            segment_start, self.odd = newline + 1, False
+        self.odd ^= self.text.count('"', segment_start, position) % 2 == 1
+        self.at = position
+        return self.odd
 
 
 def _is_abbreviation(text: str, stop: int) -> bool:
     """True when the full stop at `stop` ends an abbreviation or an initial, not a sentence."""
     if text[stop] != ".":
         return False
-    match = _WORD_BEFORE.search(text, 0, stop)
+    match = _WORD_BEFORE.search(text, max(0, stop - _LONGEST_WORD), stop)
     if not match:
         return False
     word = match.group(1).lower().strip(".")

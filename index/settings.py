@@ -61,5 +61,7 @@ class Settings(BaseSettings):
         return frozenset(c.strip() for c in self.slack_allowed_channels.split(",") if c.strip())
 
     def with_overrides(self, **values: object) -> Settings:
-        """A copy with some fields replaced (the CLI's `--data-dir`, `--top-k`)."""
-        return self.model_copy(update={k: v for k, v in values.items() if v is not None})
+        """A copy with some fields replaced (the CLI's `--data-dir`, `--top-k`), validated like the original,
+        so that a secret given here is a SecretStr too (model_copy would keep a plain str that repr shows)."""
+        updates = {k: v for k, v in values.items() if v is not None}
+        return type(self).model_validate({**self.model_dump(), **updates})

@@ -33,6 +33,8 @@ _SOURCE_LIST = re.compile(
     r"|<\s*/?\s*source\b)",
     re.IGNORECASE | re.MULTILINE,
 )
+# A `<source n="...">` or `</source>` delimiter of the prompt, wherever the model echoes it.
+_SOURCE_TAG = re.compile(r"[ \t]*<\s*/?\s*source\b[^>\n]*>", re.IGNORECASE)
 _REFERENCE_LINE = re.compile(r"^[ \t]*(?:[-*][ \t]*)?\[\d+\][ \t]*\S.*$")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # fmt: off
@@ -115,6 +117,17 @@ def strip_source_list(text: str) -> str:
     while len(lines) > 1 and (_REFERENCE_LINE.match(lines[-1]) or not lines[-1].strip()):
         lines.pop()
     return "\n".join(lines).strip()
+
+
+def drop_source_tags(text: str) -> str:
+    """`text` without the prompt's `<source>` delimiters: they are markup of the prompt, not prose."""
+    return _SOURCE_TAG.sub("", text)
+
+
+def strip_markers(text: str) -> str:
+    """Article text without its own bracketed numbers ("[9]", "[Source 2]"), so that text copied into
+    an answer cannot pose as one of the answer's citations."""
+    return _MARKER_WITH_SPACE.sub("", text)
 
 
 def _squash(text: str) -> str:
@@ -265,7 +278,7 @@ def build_answer(question: str, reply: str, hits: Sequence[Hit], *, sentinel: st
     text = reply.strip()
     if not text or is_refusal(text, sentinel):
         return refusal(question, hits, backend)
-    text, _ = remove_sentinel(strip_source_list(text), sentinel)
+    text, _ = remove_sentinel(drop_source_tags(strip_source_list(text)), sentinel)
     text, order = renumber(text, len(hits))
     if not order or not text:
         return refusal(question, hits, backend)
@@ -333,9 +346,10 @@ class StreamRewriter:
     def _safe_end(self) -> int:
         text = self._pending
         cut = len(text)
-        bracket = text.rfind("[")
-        if bracket != -1 and "]" not in text[bracket:] and len(text) - bracket <= self._HOLD:
-            cut = bracket
+        for opening, closing in (("[", "]"), ("<", ">")):
+            at = text.rfind(opening)
+            if at != -1 and closing not in text[at:] and len(text) - at <= self._HOLD:
+                cut = min(cut, at)
         newline = text.rfind("\n")
         if newline != -1 and len(text) - newline <= self._HOLD:
             cut = min(cut, newline)
@@ -350,7 +364,7 @@ class StreamRewriter:
                 self._stopped = True
                 break
 
-        text = self._renumbering.apply(region)
+        text = self._renumbering.apply(drop_source_tags(region))
         if text:
             self._emit(text)
             self._emitted_any = True

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from bot.answer.citations import strip_markers
 from bot.answer.terms import QuestionTerms, stems
 from bot.models import REFUSAL_TEXT, Answer, Citation, Hit, Turn
 from index.embed import Embedder
@@ -188,7 +189,7 @@ def _render(question: str, chosen: list[Candidate], backend: str) -> Answer:
         for run in _adjacent_runs(sorted(quotes, key=lambda c: c.start)):
             citation = _citation(len(citations) + 1, run)
             citations.append(citation)
-            parts.append(f"{citation.quote} [{citation.n}]")
+            parts.append(f"{strip_markers(citation.quote)} [{citation.n}]")
     return Answer(question=question, answer=" ".join(parts), refused=False, citations=citations, backend=backend)
 
 
@@ -224,6 +225,11 @@ _FOLLOW_UP = re.compile(
 _PRONOUNS = frozenset("it its they them their he him his she her this that these those there".split())
 
 
+# Condensed questions become the history of the next turn: a bounded context keeps them from growing
+# turn after turn until they are over NEWSBOT_MAX_QUESTION_CHARS.
+_CONTEXT_WORDS = 40
+
+
 def condense_heuristic(history: Sequence[Turn], question: str) -> str:
     """Make a follow-up standalone without a language model.
 
@@ -246,6 +252,7 @@ def condense_heuristic(history: Sequence[Turn], question: str) -> str:
         return f"{previous.rstrip('?')} — {subject}?"
     tokens = [w.lower().strip("?,.!") for w in question.split()]
     if len(tokens) < 4 or _PRONOUNS & set(tokens):
-        context = " ".join(w for w in previous.rstrip("?").split() if w.lower() not in _PRONOUNS)
+        words = [w for w in previous.rstrip("?").split() if w.lower() not in _PRONOUNS]
+        context = " ".join(words[:_CONTEXT_WORDS])
         return f"{question.rstrip()} ({context})"
     return question

@@ -14,6 +14,7 @@ from email.utils import parsedate_to_datetime
 from index.sentences import fix_glued_sentences, split_sentences
 
 TITLE_CHARS = 100
+_TITLE_SCAN_CHARS = 10_000
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200e\u200f\u2060\ufeff"))
 _CONTROLS = {c: " " for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0))}
@@ -69,7 +70,7 @@ def clean_line(value: object) -> str:
 
 def derive_title(text: str, limit: int = TITLE_CHARS) -> str:
     """A title for an article that has none: its first sentence, cut at a word near `limit`."""
-    first_paragraph = text.split("\n\n", 1)[0]
+    first_paragraph = text[:_TITLE_SCAN_CHARS].split("\n\n", 1)[0]
     sentences = split_sentences(first_paragraph)
     title = sentences[0] if sentences else first_paragraph
     if len(title) <= limit:

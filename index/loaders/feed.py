@@ -21,6 +21,10 @@ from index.models import Article, LoadError
 
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)\b")
 _EMAIL_AND_NAME = re.compile(r"\A\s*[^\s@()]+@[^\s()]+\s*\((?P<name>[^)]+)\)\s*\Z")
+# Entities are declared in the DTD, before the root element; feeds have no use for them, and their
+# expansion is how "billion laughs" and external-entity (XXE) attacks work.
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY\b", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<(?:rss|feed|rdf:RDF)\b")
 _PROLOG_OR_COMMENT = re.compile(r"\A\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", re.DOTALL)
 
 
@@ -31,7 +35,15 @@ def looks_like_feed(text: str) -> bool:
     return _FEED_ROOT.match(head, prolog.end() if prolog else 0) is not None
 
 
+def declares_entities(data: bytes) -> bool:
+    """True when the document's prolog (everything before the root element) declares an entity."""
+    root = _ROOT_START.search(data)
+    return _ENTITY_DECLARATION.search(data, 0, root.start() if root else len(data)) is not None
+
+
 def load(source: Source) -> Loaded:
+    if declares_entities(source.data):
+        raise LoaderError("feed declares XML entities (<!ENTITY>); refused: entity expansion is unsafe")
     parsed = feedparser.parse(source.data, sanitize_html=False, resolve_relative_uris=False)
     broken = parsed.get("bozo_exception") if parsed.get("bozo") else None
     xml_error = f"invalid XML: {broken}" if isinstance(broken, SAXException) else ""

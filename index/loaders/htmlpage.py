@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from index.loaders.errors import LoaderError
 from index.loaders.source import Format, Loaded, Source
 
 _DROP = (
@@ -38,6 +39,17 @@ _DATE_META = (
 )
 _AUTHOR_META = ('meta[name="author"]', 'meta[property="article:author"]', 'meta[name="byl"]')
 _SITE_META = ('meta[property="og:site_name"]', 'meta[name="application-name"]')
+# HTML5 tree building is quadratic in the nesting depth of block elements (50,000 nested <div>s take
+# seconds, a 20 MB file of them hours); real pages nest a few dozen: deeper markup is refused unparsed.
+MAX_DEPTH = 5_000
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
+_NOT_NESTING = frozenset(
+    (
+        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source"),
+        *("track", "wbr", "keygen", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th"),
+        *("thead", "tbody", "tfoot", "colgroup", "caption", "rp", "rt", "!doctype"),
+    )
+)
 _LOOKS_LIKE_HTML = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -45,16 +57,46 @@ def looks_like_html(text: str) -> bool:
     return _LOOKS_LIKE_HTML.match(text[:4096]) is not None
 
 
+def nesting_depth(markup: str, limit: int = MAX_DEPTH) -> int:
+    """How deep the elements of `markup` nest, counted from its tags; stops counting past `limit`.
+
+    Only block containers count, the ones whose depth makes parsing slow: inline elements and those
+    HTML closes by itself (<p>, <li>, void elements) do not; a `<div/>` does (HTML does not self-close it).
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(markup):
+        name = match.group(2).lower()
+        if name in _NOT_NESTING or name in _INLINE:
+            continue
+        if match.group(1):
+            depth = max(depth - 1, 0)
+            continue
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+    return deepest
+
+
+def parse(markup: str) -> LexborHTMLParser:
+    """The parsed document; LoaderError for markup nested deeper than MAX_DEPTH."""
+    depth = nesting_depth(markup)
+    if depth > MAX_DEPTH:
+        raise LoaderError(f"HTML nests elements more than {MAX_DEPTH} deep; refused as malformed (too slow to parse)")
+    return LexborHTMLParser(markup)
+
+
 def html_to_text(markup: str) -> str:
     """Readable text of an HTML document or fragment, block elements as paragraphs."""
-    tree = LexborHTMLParser(markup)
+    tree = parse(markup)
     _drop_boilerplate(tree)
     root = tree.body or tree.root
     return "\n\n".join(_paragraphs(root)) if root is not None else ""
 
 
 def load(source: Source) -> Loaded:
-    tree = LexborHTMLParser(source.text)
+    tree = parse(source.text)
     title = _first_meta(tree, _TITLE_META) or _node_text(tree, "title") or _node_text(tree, "h1")
     date = _first_meta(tree, _DATE_META) or _attribute(tree, "time[datetime]", "datetime")
     canonical = _attribute(tree, 'link[rel="canonical"]', "href") or _first_meta(tree, ('meta[property="og:url"]',))
@@ -90,7 +132,11 @@ def _main(tree: LexborHTMLParser) -> LexborNode | None:
 
 
 def _paragraphs(node: LexborNode | None) -> list[str]:
-    """Walk the tree: leaf blocks are paragraphs, inline runs between blocks are paragraphs too."""
+    """Walk the tree: leaf blocks are paragraphs, inline runs between blocks are paragraphs too.
+
+    The walk keeps its own stack instead of recursing, so 50,000 nested <div>s are just deep, not
+    a RecursionError.
+    """
     if node is None:
         return []
     paragraphs: list[str] = []
@@ -102,7 +148,13 @@ def _paragraphs(node: LexborNode | None) -> list[str]:
             paragraphs.append(text)
         run.clear()
 
-    for child in node.iter(include_text=True):
+    stack = [node.iter(include_text=True)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            flush()
+            continue
         tag = child.tag
         if tag == "-text":
             run.append(child.text_content or "")
@@ -116,21 +168,27 @@ def _paragraphs(node: LexborNode | None) -> list[str]:
             flush()
         elif tag and not tag.startswith("-"):
             flush()
-            paragraphs.extend(_paragraphs(child))
-    flush()
+            stack.append(child.iter(include_text=True))
     return paragraphs
 
 
 def _inline_text(node: LexborNode) -> str:
     """The text of an element as one run: <br> and nested blocks become spaces, not nothing."""
     parts: list[str] = []
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
+    stack = [(node.iter(include_text=True), "")]
+    while stack:
+        children, closing = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            parts.append(closing)
+        elif child.tag == "-text":
             parts.append(child.text_content or "")
         elif child.tag in _INLINE:
-            parts.append(_inline_text(child))
+            stack.append((child.iter(include_text=True), ""))
         elif child.tag and not child.tag.startswith("-"):
-            parts.append(f" {_inline_text(child)} ")
+            parts.append(" ")
+            stack.append((child.iter(include_text=True), " "))
     return "".join(parts)
 
 

@@ -20,6 +20,8 @@ def load(source: Source) -> Loaded:
             return jsonlines.load(source)
         where = f"line {error.lineno}: {error.msg} (column {error.colno})"
         raise LoaderError(f"invalid JSON on {where}") from None
+    except RecursionError:
+        raise LoaderError(jsonlines.TOO_DEEP) from None
     records = _records(value)
     return load_records(source, ((f"record {n}", record) for n, record in enumerate(records, 1)))
 

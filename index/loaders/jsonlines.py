@@ -9,13 +9,15 @@ from index.loaders.records import load_records
 from index.loaders.source import Format, Loaded, Source
 from index.models import LoadError
 
+TOO_DEEP = "invalid JSON: arrays or objects nested too deeply"
+
 
 def is_json_lines(text: str) -> bool:
     """True when every non-blank line of the first few is a JSON object on its own."""
     lines = [line for line in text.split("\n")[:20] if line.strip()]
     try:
         return len(lines) > 1 and all(isinstance(json.loads(line), dict) for line in lines)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 
@@ -33,6 +35,8 @@ def _lines(source: Source) -> Iterator[tuple[str, object]]:
         except json.JSONDecodeError as error:
             message = f"invalid JSON on line {number}: {error.msg} (column {error.colno})"
             yield f"line {number}", LoadError(source.name, message)
+        except RecursionError:
+            yield f"line {number}", LoadError(source.name, f"{TOO_DEEP} on line {number}")
 
 
 FORMAT = Format("jsonl", frozenset({".jsonl", ".ndjson"}), load)

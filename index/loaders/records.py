@@ -61,6 +61,8 @@ def load_records(source: Source, records: Iterable[tuple[str, object]]) -> Loade
             articles.append(to_article(source, record))
         except LoaderError as error:
             problems.append(f"{label}: {error}")
+        except RecursionError:
+            problems.append(f"{label}: fields nested too deeply")
     if not articles:
         if not problems:
             raise LoaderError("no article records")
