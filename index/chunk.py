@@ -21,7 +21,7 @@ TITLE_TOKEN_LIMIT = 48
 class ChunkPlan:
     """How big chunks get: `target` word pieces of text, never more than the window allows."""
 
-    target_tokens: int = 160
+    target_tokens: int = 200
     overlap_sentences: int = 1
 
 
