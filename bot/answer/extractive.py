@@ -29,7 +29,7 @@ class Thresholds:
 
     Calibrated on ../shared/eval/multihop-rag-dev (137 answerable, 13 unanswerable questions): a best
     sentence scoring under 0.27, or retrieved text holding none of the question's names and numbers,
-    refuses 13/13 unanswerable questions and 8/137 answerable ones. Short questions (at most 10 content
+    refuses 13/13 unanswerable questions and 6/137 answerable ones. Short questions (at most 10 content
     terms; every multihop question is longer) are specific: when over a quarter of their weighted terms
     appear nowhere in the retrieved text, the articles are about something else (evals/seeds: 4 of 5
     unanswerable refused, no answerable one).
