@@ -228,18 +228,7 @@ def _picks(
 
 
 def make_citation(n: int, hit: Hit, quote: str) -> Citation:
-    chunk = hit.chunk
-    return Citation(
-        n=n,
-        article_id=chunk.article_id,
-        title=chunk.title,
-        date=chunk.date,
-        source=chunk.source,
-        url=chunk.url,
-        quote=quote,
-        chunk_id=chunk.id,
-        score=hit.score,
-    )
+    return Citation.from_chunk(n, hit.chunk, quote, hit.score)
 
 
 def see_also(question: str, hits: Sequence[Hit], limit: int = SEE_ALSO_LIMIT) -> list[Citation]:
