@@ -15,6 +15,7 @@ from bot.slack import credentials
 from bot.slack.dedupe import Deduper
 from bot.slack.executor import TrackingExecutor
 from bot.slack.feedback import REASON_VIEW, FeedbackHandlers, FeedbackLog
+from bot.slack.gate import QuestionGate
 from bot.slack.questions import AnswerPipeline, QuestionHandlers
 from bot.slack.ratelimit import RateLimiter
 from bot.slack.render import SHARE, VOTE_DOWN, VOTE_UP
@@ -101,23 +102,11 @@ def create_app(
             f"Could not reach Slack's Web API at {client.base_url} (SLACK_API_URL): {type(error).__name__}"
         ) from None
 
-    limiter = RateLimiter(settings.slack_rate_limit_per_min)
-    allowed = settings.allowed_channels
-    questions = QuestionHandlers(
-        pipeline,
-        answers,
-        dedupe=Deduper(),
-        limiter=limiter,
-        allowed_channels=allowed,
-        max_question_chars=settings.max_question_chars,
+    gate = QuestionGate(
+        RateLimiter(settings.slack_rate_limit_per_min), settings.allowed_channels, settings.max_question_chars
     )
-    slash = SlashHandlers(
-        pipeline,
-        answers,
-        limiter=limiter,
-        allowed_channels=allowed,
-        max_question_chars=settings.max_question_chars,
-    )
+    questions = QuestionHandlers(pipeline, answers, dedupe=Deduper(), gate=gate)
+    slash = SlashHandlers(pipeline, answers, gate=gate)
     feedback = FeedbackLog(settings.data_dir / FEEDBACK_FILE)
     votes = FeedbackHandlers(feedback)
 

@@ -17,17 +17,14 @@ from slack_sdk import WebClient
 from bot.models import Answer, Turn
 from bot.slack import mrkdwn
 from bot.slack.dedupe import Deduper
+from bot.slack.gate import QuestionGate
 from bot.slack.history import ANSWER_EVENT, NOTICE_EVENT, thread_history
-from bot.slack.ratelimit import RateLimiter
 from bot.slack.render import SlackMessage, notice, render_answer
 
 log = logging.getLogger(__name__)
 
 WORKING = "eyes"
 APOLOGY = "Sorry, something went wrong while I was answering. Please try again in a moment."
-HELP = "Ask me a question about the indexed news articles, for example: What did ZTE say about source code?"
-RATE_LIMITED = "You are asking faster than I can keep up. Please wait a minute and ask again."
-TOO_LONG = "That question is too long for me: please keep it under {limit} characters."
 
 # Message subtypes that are a person posting; edits, deletions, joins and bot posts are not questions.
 _POSTED = {None, "thread_broadcast", "file_share"}
@@ -89,16 +86,12 @@ class QuestionHandlers:
         answers: Executor,
         *,
         dedupe: Deduper,
-        limiter: RateLimiter,
-        allowed_channels: frozenset[str],
-        max_question_chars: int,
+        gate: QuestionGate,
     ) -> None:
         self.pipeline = pipeline
         self.answers = answers
         self.dedupe = dedupe
-        self.limiter = limiter
-        self.allowed_channels = allowed_channels
-        self.max_question_chars = max_question_chars
+        self.gate = gate
 
     def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: WebClient, context: Any) -> None:
         self._take(body, event, client, context)
@@ -120,18 +113,13 @@ class QuestionHandlers:
         if not self.dedupe.first(*keys):
             log.debug("duplicate delivery of %s/%s ignored", post.channel, post.ts)
             return
-        if self.allowed_channels and event.get("channel_type") != "im" and post.channel not in self.allowed_channels:
+        if not self.gate.channel_allowed(post.channel, is_dm=event.get("channel_type") == "im"):
             log.info("ignoring a question in channel %s: not in the allow-list", post.channel)
             return
         question = mrkdwn.user_text(post.text, identity.bot_user_id)
-        if not question:
-            self._notice(client, post, HELP)
-            return
-        if len(question) > self.max_question_chars:
-            self._notice(client, post, TOO_LONG.format(limit=self.max_question_chars))
-            return
-        if not self.limiter.allow(post.user):
-            self._notice(client, post, RATE_LIMITED)
+        problem = self.gate.problem(question, post.user)
+        if problem:
+            self._notice(client, post, problem)
             return
         self.answers.submit(self._answer, client, post, question, identity)
 

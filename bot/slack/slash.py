@@ -14,9 +14,9 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.slack import mrkdwn
+from bot.slack.gate import QuestionGate
 from bot.slack.history import ANSWER_EVENT
-from bot.slack.questions import APOLOGY, HELP, RATE_LIMITED, TOO_LONG, AnswerPipeline, post_message
-from bot.slack.ratelimit import RateLimiter
+from bot.slack.questions import APOLOGY, AnswerPipeline, post_message
 from bot.slack.render import SECTION_LIMIT, SlackMessage, render_answer, section
 
 log = logging.getLogger(__name__)
@@ -33,26 +33,16 @@ class SlashHandlers:
         pipeline: AnswerPipeline,
         answers: Executor,
         *,
-        limiter: RateLimiter,
-        allowed_channels: frozenset[str],
-        max_question_chars: int,
+        gate: QuestionGate,
     ) -> None:
         self.pipeline = pipeline
         self.answers = answers
-        self.limiter = limiter
-        self.allowed_channels = allowed_channels
-        self.max_question_chars = max_question_chars
+        self.gate = gate
 
     def _refusal(self, channel: str, user: str, question: str) -> str | None:
-        if self.allowed_channels and not channel.startswith("D") and channel not in self.allowed_channels:
+        if not self.gate.channel_allowed(channel, is_dm=channel.startswith("D")):
             return NOT_HERE
-        if not question:
-            return HELP
-        if len(question) > self.max_question_chars:
-            return TOO_LONG.format(limit=self.max_question_chars)
-        if not self.limiter.allow(user):
-            return RATE_LIMITED
-        return None
+        return self.gate.problem(question, user)
 
     def on_ask(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         question = " ".join((command.get("text") or "").split())
