@@ -343,8 +343,7 @@ class Store:
         return [found[i] for i in ids if i in found]
 
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[tuple[Chunk, float]]:
-        """Nearest chunks with their cosine similarity."""
-        k = min(k, max(self.count(), 1))
+        """Nearest chunks with their cosine similarity (fewer when the collection holds fewer than k)."""
         result = self._call(
             "query",
             lambda: self.collection.query(
