@@ -100,8 +100,8 @@ class ExtractiveAnswerer:
         lexical = {id(c): terms.coverage(set(c.stems)) for c in candidates}
         shortlist = sorted(candidates, key=lambda c: -(lexical[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))
         shortlist = shortlist[:EMBED_CANDIDATES]
-        vectors = self.embedder.embed([question, *[c.text for c in shortlist]])
-        semantic = vectors[1:] @ vectors[0]
+        # The question's vector is the one retrieval just computed (the embedder caches recent queries).
+        semantic = self.embedder.embed([c.text for c in shortlist]) @ self.embedder.embed_query(question)
         weight = self.thresholds.semantic_weight
         scored = []
         for candidate, cosine in zip(shortlist, semantic, strict=True):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -27,3 +28,21 @@ class Embedder(Protocol):
 def l2_normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+
+
+class QueryCache:
+    """Recent query vectors of one embedder: retrieval and the answerer both embed the question.
+
+    Cached arrays are read-only, since every caller shares them.
+    """
+
+    def __init__(self, compute: Callable[[str], np.ndarray], size: int = 256) -> None:
+        self._cached = functools.lru_cache(maxsize=size)(lambda text: _read_only(compute(text)))
+
+    def __call__(self, text: str) -> np.ndarray:
+        return self._cached(text)
+
+
+def _read_only(vector: np.ndarray) -> np.ndarray:
+    vector.setflags(write=False)
+    return vector

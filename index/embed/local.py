@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embed.base import l2_normalise
+from index.embed.base import QueryCache, l2_normalise
 
 TOKENIZER_DIR = Path(__file__).resolve().parent.parent / "assets" / "all-MiniLM-L6-v2-tokenizer"
 MAX_TOKENS = 256  # the model's max_seq_length; longer input would be silently cut by truncation
@@ -35,6 +35,7 @@ class LocalOnnxEmbedder:
         from tokenizers import Tokenizer
 
         self.batch_size = batch_size
+        self._queries = QueryCache(lambda text: self.embed([text])[0])
         self._tokenizer = Tokenizer.from_file(str(TOKENIZER_DIR / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.no_padding()
@@ -58,7 +59,7 @@ class LocalOnnxEmbedder:
         return [len(e.ids) for e in self._counter.encode_batch(list(texts))]
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        return self._queries(text)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed in length-sorted batches so little compute is spent on padding."""

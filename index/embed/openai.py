@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.embed.base import l2_normalise
+from index.embed.base import QueryCache, l2_normalise
 from index.settings import Settings
 
 KNOWN_DIMS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072, "text-embedding-ada-002": 1536}
@@ -35,6 +35,7 @@ class OpenAIEmbedder:
 
             self._model = OpenAILikeEmbedding(model_name=model, **kwargs)
         self.name = f"openai:{model}"
+        self._queries = QueryCache(self._embed_query)
         self._dim = KNOWN_DIMS.get(model, 0)
 
     @property
@@ -58,6 +59,9 @@ class OpenAIEmbedder:
         return vectors
 
     def embed_query(self, text: str) -> np.ndarray:
+        return self._queries(text)
+
+    def _embed_query(self, text: str) -> np.ndarray:
         vector = np.asarray([self._model.get_query_embedding(text)], dtype=np.float32)
         self._dim = vector.shape[1]
         return l2_normalise(vector)[0]

@@ -52,3 +52,11 @@ def test_factory_rejects_unknown_embedder(settings) -> None:
 
     with pytest.raises(ValueError, match="unknown NEWSBOT_EMBEDDER"):
         make_embedder(settings.with_overrides(embedder="word2vec"))
+
+
+def test_query_vectors_are_cached_and_shared_read_only(embedder) -> None:
+    question = "What did ZTE say about source code?"
+    first = embedder.embed_query(question)
+    assert embedder.embed_query(question) is first, "retrieval and the answerer share one computation"
+    assert not first.flags.writeable
+    np.testing.assert_allclose(first, embedder.embed([question])[0], atol=1e-6)
