@@ -4,12 +4,12 @@ from __future__ import annotations
 
 
 def user_facing_errors() -> tuple[type[Exception], ...]:
-    from bot.pipeline import QuestionError
+    from bot.core.pipeline import QuestionError
     from index.store import StoreError
 
     errors: list[type[Exception]] = [QuestionError, StoreError, ValueError]
     try:
-        from bot.answer.llm import AnswerBackendError
+        from bot.core.answer.llm import AnswerBackendError
 
         errors.append(AnswerBackendError)
     except ImportError:

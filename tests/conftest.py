@@ -58,7 +58,7 @@ def seeded_settings(tmp_path_factory: pytest.TempPathFactory, embedder) -> Itera
 
 @pytest.fixture(scope="session")
 def seeded_pipeline(seeded_settings: Settings, embedder):  # type: ignore[no-untyped-def]
-    from bot.pipeline import Pipeline
+    from bot.core.pipeline import Pipeline
 
     return Pipeline(seeded_settings, embedder=embedder)
 

@@ -14,10 +14,10 @@ import pytest
 from slack_bolt import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.models import Answer
+from bot.core.models import Answer
 from bot.slack.app import create_app
 from index.settings import Settings
-from tests.bot.cli_helpers import run
+from tests.support.cli import run
 from tests.support.openai_server import Reply, ScriptedOpenAIServer, scripted_openai_server
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID, SlackApiServer
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.models import Turn
+from bot.core.models import Turn
 from bot.slack import mrkdwn
 
 ANSWER_EVENT = "newsbot_answer"

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
-from bot.models import Answer, Turn
+from bot.core.models import Answer, Turn
 from bot.slack import mrkdwn
 from bot.slack.dedupe import Deduper
 from bot.slack.gate import QuestionGate
@@ -31,7 +31,7 @@ _POSTED = {None, "thread_broadcast", "file_share"}
 
 
 class AnswerPipeline(Protocol):
-    """The one thing the Slack app needs from the rest of newsbot (bot.pipeline.Pipeline fits)."""
+    """The one thing the Slack app needs from the rest of newsbot (bot.core.pipeline.Pipeline fits)."""
 
     def answer(self, question: str, *, history: Sequence[Turn] = ()) -> Answer: ...
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.models import Answer, Citation
+from bot.core.models import Answer, Citation
 from bot.slack import mrkdwn
 
 SECTION_LIMIT = 3000

@@ -18,9 +18,9 @@ from index.lock import IngestBusy, IngestLock
 from index.models import Article
 from index.settings import Settings
 from index.store import Store
-from tests.bot.cli_helpers import run
 from tests.conftest import make_settings
 from tests.support.chroma_server import ChromaServer
+from tests.support.cli import run
 from tests.support.consistency import assert_consistent, load_articles, start_holding_ingest, write_corpus
 
 

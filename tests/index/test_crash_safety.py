@@ -1,6 +1,6 @@
 """Kill -9 an ingest at exact points, run it again, and check store, manifest and BM25 agree exactly.
 
-The kills come from scripts/crash_ingest.py, which SIGKILLs itself at a chosen seam (after K stored
+The kills come from tests/support/crash_ingest.py, which SIGKILLs itself at a chosen seam (after K stored
 batches, between deleting an article's old chunks and adding the new ones, halfway through the final
 saves), so each case is repeatable. Derived state that is damaged on disk must be rebuilt from the store.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.retrieve import HybridRetriever
+from bot.core.retrieve import HybridRetriever
 from index.ingest import ingest, keyword_dir, manifest_path
 from index.keyword import LEFTOVER_AGE_S, KeywordIndex
 from index.manifest import Manifest

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.pipeline import Pipeline
+from bot.core.pipeline import Pipeline
 from index.ingest import ingest, keyword_dir
 from index.keyword import KeywordIndex
 from index.settings import Settings
 from index.store import Store, StoreError
-from tests.bot.cli_helpers import run
 from tests.conftest import SEEDS, ZTE_QUESTION, clean_env, make_settings
 from tests.support.chroma_server import HOST, ChromaServer, free_port
+from tests.support.cli import run
 from tests.support.consistency import (
     assert_consistent,
     load_articles,
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.chroma_server
 
 WORKER = """
 import json, sys
-from bot.pipeline import Pipeline
+from bot.core.pipeline import Pipeline
 from index.settings import Settings
 pipeline = Pipeline(Settings()).warm()
 print("ready", flush=True)

@@ -23,7 +23,7 @@ from index.settings import Settings
 from index.store import WRITING, Store
 from tests.conftest import REPO, clean_env
 
-CRASH_INGEST = REPO / "scripts" / "crash_ingest.py"
+CRASH_INGEST = REPO / "tests" / "support" / "crash_ingest.py"
 _WORDS = (
     "council harbour levy ferry tariff grain strike union budget court ruling senator drought "
     "vaccine railway bridge election mayor protest festival museum reactor glacier"
@@ -111,7 +111,7 @@ def assert_consistent(settings: Settings, embedder: Embedder, articles: dict[str
 def run_crash_ingest(
     *args: str, cwd: Path, env: dict[str, str], timeout: float = 240
 ) -> subprocess.CompletedProcess[str]:
-    """scripts/crash_ingest.py in a fresh interpreter with only the given newsbot settings."""
+    """tests/support/crash_ingest.py in a fresh interpreter with only the given newsbot settings."""
     return subprocess.run(
         [sys.executable, str(CRASH_INGEST), *args],
         cwd=cwd,

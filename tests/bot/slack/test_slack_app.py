@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from bot.models import Answer, Citation, Turn
+from bot.core.models import Answer, Citation, Turn
 from bot.slack.app import SlackBot
 from bot.slack.gate import HELP, RATE_LIMITED
 from bot.slack.history import ANSWER_EVENT, NOTICE_EVENT
 from bot.slack.questions import APOLOGY
 from bot.slack.render import REFUSAL, SHARE, VOTE_DOWN, VOTE_UP
-from tests.bot.slack.conftest import FakePipeline, SlackClient, cited_answer
 from tests.support.slack_api import BOT_ID, BOT_USER_ID, Call, SlackApiServer
+from tests.support.slack_app import FakePipeline, SlackClient, cited_answer
 
 
 def posts(api: SlackApiServer) -> list[Call]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from slack_sdk import WebClient
 
-from bot.models import Turn
+from bot.core.models import Turn
 from bot.slack import history
 from bot.slack.history import ANSWER_EVENT, NOTICE_EVENT, thread_history, turns_from_messages
-from tests.bot.slack.conftest import BOT_TOKEN
 from tests.support.slack_api import BOT_ID, BOT_USER_ID, SlackApiServer
+from tests.support.slack_app import BOT_TOKEN
 
 
 def human(ts: str, text: str, user: str = "U0ALICE") -> dict:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.pipeline import Pipeline
+from bot.core.pipeline import Pipeline
 from bot.slack.render import SHARE, VOTE_DOWN
 from index.ingest import ingest
 from tests.conftest import make_settings

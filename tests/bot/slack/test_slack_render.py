@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.models import Answer, Citation
+from bot.core.models import Answer, Citation
 from bot.slack import mrkdwn
 from bot.slack.render import (
     MAX_BLOCKS,

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.models import Answer, Turn
-from bot.pipeline import Pipeline
+from bot.core.models import Answer, Turn
+from bot.core.pipeline import Pipeline
 from bot.slack import mrkdwn
 from bot.slack.app import SlackBot
 from bot.slack.history import ANSWER_EVENT
-from tests.bot.slack.conftest import SlackClient
 from tests.conftest import SEEDS, ZTE_QUESTION
 from tests.support.slack_api import SlackApiServer
+from tests.support.slack_app import SlackClient
 
 
 class Recording:

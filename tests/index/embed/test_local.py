@@ -39,7 +39,7 @@ def test_empty_input(embedder) -> None:
 
 
 def test_llamaindex_adapter_uses_the_same_vectors(embedder) -> None:
-    from index.embed.llamaindex import LlamaIndexEmbedding
+    from measure.llamaindex_embedding import LlamaIndexEmbedding
 
     adapter = LlamaIndexEmbedding(embedder)
     text = REFERENCE["sentences"][0]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.pipeline import Pipeline
+from bot.core.pipeline import Pipeline
 from index.embed import make_embedder
 from index.ingest import ingest
 from index.store import Store, StoreError

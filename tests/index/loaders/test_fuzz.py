@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.pipeline import QuestionError
+from bot.core.pipeline import QuestionError
 from index.loaders import LoaderError, load_file, load_sources
 from index.loaders.registry import KNOWN_SUFFIXES
 from index.models import Article, LoadError

@@ -1,0 +1,1 @@
+"""Front end: the `newsbot` command line (one module per command) and the terminal renderer."""

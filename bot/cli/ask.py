@@ -1,0 +1,65 @@
+"""`newsbot ask`: one question, one cited answer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli.options import data_dir_option, fail, load_settings
+
+
+def filter_options(func):  # type: ignore[no-untyped-def]
+    func = click.option("--source", default=None, help="Only articles from this source (exact name).")(func)
+    func = click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only articles dated on or before.")(func)
+    func = click.option("--since", default=None, metavar="YYYY-MM-DD", help="Only articles dated on or after.")(func)
+    return click.option("--top-k", type=click.IntRange(1, 100), default=None, help="Chunks to retrieve.")(func)
+
+
+@click.command("ask")
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
+@filter_options
+@data_dir_option
+def ask_command(
+    question: str,
+    as_json: bool,
+    top_k: int | None,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+    data_dir: Path | None,
+) -> None:
+    """Answer QUESTION from the indexed articles, with numbered citations to the exact sentences.
+
+    When the articles do not hold the answer, it says so and lists the closest articles instead.
+    """
+    from rich.console import Console
+
+    from bot.cli.render import answer_json, render_answer
+    from bot.core.pipeline import Filters, Pipeline
+    from bot.errors import user_facing_errors
+
+    settings = load_settings(data_dir=data_dir, top_k=top_k)
+    pipeline = Pipeline(settings)
+    console = Console(soft_wrap=True)
+    streaming = not as_json and sys.stdout.isatty() and settings.llm != "extractive"
+
+    def on_token(token: str) -> None:
+        console.print(token, end="", markup=False, highlight=False)
+
+    try:
+        filters = Filters(since=since, until=until, source=source)
+        filters.chroma_where()
+        answer = pipeline.answer(question, filters=filters, on_token=on_token if streaming else None)
+    except user_facing_errors() as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        click.echo(answer_json(answer))
+        return
+    if streaming:
+        console.print()
+    # A streamed refusal shows nothing while streaming, so its text is printed now.
+    render_answer(answer, console, show_answer=not streaming or answer.refused)

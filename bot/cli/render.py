@@ -1,0 +1,45 @@
+"""Render an Answer for a terminal (rich) or as JSON; the REPL and `ask` share this."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from bot.core.models import Answer, Citation
+
+
+def answer_json(answer: Answer) -> str:
+    return json.dumps(answer.to_dict(), ensure_ascii=False, indent=2)
+
+
+def source_line(citation: Citation) -> str:
+    """`title — source, date` with the parts an article has."""
+    tail = ", ".join(p for p in (citation.source, citation.date or "") if p)
+    return f"{citation.title} — {tail}" if tail else citation.title
+
+
+def render_answer(answer: Answer, console: Console, *, show_answer: bool = True) -> None:
+    """The answer text, then its numbered sources with the exact quote each number stands for."""
+    if show_answer:
+        console.print(Text(answer.answer))
+    if answer.refused:
+        if answer.see_also:
+            console.print("\n[bold]See also[/bold] (closest articles, not an answer):")
+            for c in answer.see_also:
+                console.print(f"  • {escape(source_line(c))}" + (f"\n    {escape(c.url)}" if c.url else ""))
+        return
+    render_sources(answer.citations, console)
+
+
+def render_sources(citations: list[Citation], console: Console) -> None:
+    if not citations:
+        return
+    console.print("\n[bold]Sources[/bold]")
+    for c in citations:
+        console.print(f"  [bold]\\[{c.n}][/bold] {escape(source_line(c))}")
+        if c.url:
+            console.print(f"      {escape(c.url)}", style="cyan")
+        console.print(Text(f"      “{c.quote}”", style="italic"))

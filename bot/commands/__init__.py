@@ -1,1 +1,0 @@
-"""The small CLI commands; each module holds one click command."""

@@ -1,0 +1,1 @@
+"""Query core: understand, retrieve, answer, cite. Imports only `index/`; front ends render its `Answer`."""

@@ -1,0 +1,220 @@
+"""The LLM answerer: OpenAI, or any OpenAI-compatible server (Ollama, vLLM, llama.cpp), via LlamaIndex.
+
+The model only writes prose with `[n]` markers; `bot.core.citations` decides which of them stand,
+so a model cannot cite a source it was not given however it is prompted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+import openai
+from llama_index.core.llms import LLM, ChatMessage, MessageRole
+from llama_index.llms.openai import OpenAI
+from llama_index.llms.openai.utils import ALL_AVAILABLE_MODELS
+from llama_index.llms.openai_like import OpenAILike
+
+from bot.core.citations import StreamRewriter, build_answer, refusal
+from bot.core.models import Answer, Hit, Turn
+from bot.core.prompts import refusal_sentinel, render
+from index.settings import Settings
+
+OPENAI_API_BASE = "https://api.openai.com/v1"
+LOCAL_SERVER_KEY = "not-needed"
+CONTEXT_WINDOW = 8192
+MAX_ANSWER_TOKENS = 512
+MAX_CONDENSE_TOKENS = 128
+HISTORY_TURNS = 3
+_SOURCE_TAG = re.compile(r"<\s*(/?)\s*source\b", re.IGNORECASE)
+
+
+class AnswerBackendError(RuntimeError):
+    """The LLM could not produce an answer; the message says what to check, never the API key."""
+
+
+def _model_name(settings: Settings) -> str:
+    kind, _, model = settings.llm.partition(":")
+    if kind != "openai" or not model.strip():
+        raise ValueError(f"LLMAnswerer needs NEWSBOT_LLM=openai:<model>, got {settings.llm!r}")
+    return model.strip()
+
+
+def make_llm(settings: Settings) -> LLM:
+    """LlamaIndex `OpenAI` for OpenAI's own models, `OpenAILike` for a base URL or an unknown model.
+
+    The openai client is built here so that retries happen in one place: it retries 429, 5xx,
+    timeouts and connection errors `llm_max_retries` times with exponential backoff and honours
+    `Retry-After`. LlamaIndex's own retry loop is switched off (max_retries=0) because it would
+    wrap those retries in another up-to-60-second loop.
+    """
+    model = _model_name(settings)
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+    base_url = settings.openai_base_url
+    if not key and not base_url:
+        raise AnswerBackendError(
+            f"NEWSBOT_LLM=openai:{model} needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server"
+        )
+    api_key = key or LOCAL_SERVER_KEY
+    api_base = base_url or OPENAI_API_BASE
+    client = openai.OpenAI(
+        api_key=api_key,
+        base_url=api_base,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+    )
+    common: dict[str, object] = {
+        "model": model,
+        "api_key": api_key,
+        "api_base": api_base,
+        "temperature": 0.0,
+        "max_tokens": MAX_ANSWER_TOKENS,
+        "timeout": settings.llm_timeout_s,
+        "max_retries": 0,
+        "openai_client": client,
+    }
+    if base_url is None and model in ALL_AVAILABLE_MODELS:
+        return OpenAI(**common)
+    return OpenAILike(**common, is_chat_model=True, context_window=CONTEXT_WINDOW)
+
+
+def _neutralise(text: str) -> str:
+    """Source text cannot close its own `<source>` block and pose as instructions."""
+    return _SOURCE_TAG.sub(lambda m: f"({m.group(1)}source", text)
+
+
+class LLMAnswerer:
+    """Answers from the hits with an LLM; citations are validated, renumbered and quoted verbatim."""
+
+    def __init__(self, settings: Settings, llm: LLM | None = None) -> None:
+        self.name = f"openai:{_model_name(settings)}"
+        self._settings = settings
+        self._server = settings.openai_base_url or OPENAI_API_BASE
+        self._secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+        self._sentinel = refusal_sentinel(settings)
+        self._llm = llm or make_llm(settings)
+
+    def sources_block(self, hits: Sequence[Hit]) -> str:
+        """The numbered sources, each with title, date and publication, as the prompt shows them."""
+        blocks = []
+        for n, hit in enumerate(hits, start=1):
+            chunk = hit.chunk
+            blocks.append(
+                render(
+                    self._settings,
+                    "source_block",
+                    n=n,
+                    title=_neutralise(chunk.title or "(untitled)"),
+                    date=chunk.date or "unknown",
+                    source=_neutralise(chunk.source or "unknown"),
+                    text=_neutralise(chunk.text),
+                )
+            )
+        return "\n\n".join(blocks)
+
+    def messages(self, question: str, hits: Sequence[Hit]) -> list[ChatMessage]:
+        system = render(self._settings, "system", refusal_sentinel=self._sentinel)
+        user = render(
+            self._settings,
+            "answer_with_sources",
+            sources=self.sources_block(hits),
+            question=question,
+            refusal_sentinel=self._sentinel,
+        )
+        return [ChatMessage(role=MessageRole.SYSTEM, content=system), ChatMessage(role=MessageRole.USER, content=user)]
+
+    def answer(self, question: str, hits: list[Hit], *, on_token: Callable[[str], None] | None = None) -> Answer:
+        """The model's answer over `hits`; with no hits there is nothing to answer from, so it refuses."""
+        if not hits:
+            return refusal(question, hits, self.name)
+        messages = self.messages(question, hits)
+        if on_token is None:
+            reply = self._chat(messages)
+        else:
+            rewriter = StreamRewriter(len(hits), self._sentinel, on_token)
+            reply = self._stream(messages, rewriter.feed)
+            rewriter.close()
+        return build_answer(question, reply, hits, sentinel=self._sentinel, backend=self.name)
+
+    def condense(self, history: Sequence[Turn], question: str) -> str:
+        """A standalone version of a follow-up `question`, from the last few turns of `history`."""
+        if not history:
+            return question
+        turns = list(history)[-HISTORY_TURNS:]
+        transcript = "\n".join(f"User: {t.question}\nAssistant: {t.answer}" for t in turns)
+        prompt = render(self._settings, "condense_follow_up", history=transcript, question=question)
+        reply = self._chat([ChatMessage(role=MessageRole.USER, content=prompt)], max_tokens=MAX_CONDENSE_TOKENS)
+        return _clean_condensed(reply) or question
+
+    def _chat(self, messages: list[ChatMessage], **kwargs: object) -> str:
+        try:
+            response = self._llm.chat(messages, **kwargs)
+            content = response.message.content
+        except Exception as error:
+            self._raise(error)
+        if not isinstance(content, str):
+            raise AnswerBackendError(f"the LLM server at {self._server} returned a reply with no text")
+        return content
+
+    def _stream(self, messages: list[ChatMessage], on_delta: Callable[[str], None]) -> str:
+        parts: list[str] = []
+        try:
+            for chunk in self._llm.stream_chat(messages):
+                delta = chunk.delta or ""
+                if delta:
+                    parts.append(delta)
+                    on_delta(delta)
+        except Exception as error:
+            self._raise(error)
+        return "".join(parts)
+
+    def _raise(self, error: Exception) -> NoReturn:
+        raise AnswerBackendError(self._redact(describe_error(error, self._server, self._settings))) from None
+
+    def _redact(self, message: str) -> str:
+        return message.replace(self._secret, "***") if self._secret else message
+
+
+def describe_error(error: Exception, server: str, settings: Settings) -> str:
+    """One sentence a person can act on, for any way the call to the LLM server can fail."""
+    retries = settings.llm_max_retries
+    after = f" after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
+    if isinstance(error, openai.APITimeoutError):
+        return (
+            f"the LLM server at {server} did not answer within {settings.llm_timeout_s:g} s{after} "
+            "(NEWSBOT_LLM_TIMEOUT)"
+        )
+    if isinstance(error, openai.APIConnectionError):
+        return f"cannot reach the LLM server at {server} — is it running? check OPENAI_BASE_URL"
+    if isinstance(error, openai.AuthenticationError):
+        return "the API key was rejected (401) — check OPENAI_API_KEY"
+    if isinstance(error, openai.PermissionDeniedError):
+        return "the API key may not use this model (403) — check OPENAI_API_KEY and NEWSBOT_LLM"
+    if isinstance(error, openai.NotFoundError):
+        return f"the LLM server at {server} does not know model {settings.llm!r} (404) — check NEWSBOT_LLM"
+    if isinstance(error, openai.RateLimitError):
+        return f"the LLM server at {server} is rate-limiting requests (429){after} — try again later"
+    if isinstance(error, openai.APIStatusError) and error.status_code >= 500:
+        return f"the LLM server at {server} failed with HTTP {error.status_code}{after}"
+    if isinstance(error, openai.APIStatusError):
+        return f"the LLM server at {server} refused the request (HTTP {error.status_code}): {_server_message(error)}"
+    return f"the LLM server at {server} sent a reply that is not an OpenAI chat completion ({type(error).__name__})"
+
+
+def _server_message(error: openai.APIStatusError) -> str:
+    body = error.body
+    if isinstance(body, dict):
+        message = body.get("message") or (body.get("error") or {}).get("message")
+        if isinstance(message, str):
+            return message[:200]
+    return error.message[:200]
+
+
+def _clean_condensed(reply: str) -> str:
+    """The question alone: no "Standalone question:" label, quotes or trailing lines."""
+    lines = [line.strip() for line in reply.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    line = re.sub(r"^(?:standalone\s+question|question)\s*:\s*", "", lines[0], flags=re.IGNORECASE)
+    return line.strip().strip("\"'“”").strip()

@@ -1,0 +1,160 @@
+"""`newsbot eval DATASET_DIR`: the thin CLI layer; loading, running, scoring and reporting live beside it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.cli.options import data_dir_option, fail, load_settings, print_json
+from bot.errors import user_facing_errors
+from index.settings import Settings
+from measure.eval.compare import compare, format_deltas, load_summary
+from measure.eval.dataset import DatasetError, load_dataset
+from measure.eval.judge import Judge, JudgeUnavailable, make_judge
+from measure.eval.report import fraction, write_report
+from measure.eval.run import IngestHook, QueryRun, prepare_index, run_queries
+from measure.eval.summary import score_outcome, summarize
+
+
+@click.command("eval")
+@click.argument("dataset_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N queries.")
+@click.option("--top-k", type=click.IntRange(1, 100), help="Chunks the answerer sees (retrieval scores use 10).")
+@click.option(
+    "--compare",
+    "compare_with",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An earlier results.json to print the changes against.",
+)
+@click.option("--judge", is_flag=True, help="Also grade answers with an LLM (needs an LLM backend).")
+@data_dir_option
+def eval_command(
+    dataset_dir: Path,
+    as_json: bool,
+    out: Path | None,
+    limit: int | None,
+    top_k: int | None,
+    compare_with: Path | None,
+    judge: bool,
+    data_dir: Path | None,
+) -> None:
+    """Score retrieval, answers, refusals and citations on DATASET_DIR and write a report."""
+    err = Console(stderr=True)
+    settings = load_settings(data_dir=data_dir, top_k=top_k)
+    try:
+        dataset = load_dataset(dataset_dir).limited(limit)
+    except (DatasetError, ValueError, KeyError) as error:
+        raise click.BadParameter(str(error), param_hint="DATASET_DIR") from error
+    before = None
+    if compare_with is not None:
+        try:
+            before = load_summary(compare_with)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--compare") from error
+    grader = _judge(settings, err) if judge else None
+
+    try:
+        with _progress(err) as progress:
+            index = prepare_index(dataset, settings, progress=_ingest_hook(progress))
+            task = progress.add_task("questions", total=len(dataset.queries)) if progress else None
+            runs = run_queries(
+                dataset,
+                index,
+                top_k=settings.top_k,
+                judge=grader,
+                on_done=(lambda _run: progress.advance(task)) if progress and task is not None else None,
+            )
+    except user_facing_errors() as error:
+        fail(str(error))
+        return
+    for error in index.ingest.get("errors", []):
+        err.print(f"[yellow]ingest: {error['source']}: {error['error']}[/yellow]")
+
+    scores = [score_outcome(r.outcome) for r in runs]
+    summary = summarize([r.outcome for r in runs], scores)
+    meta = _meta(dataset_dir, dataset.name, settings, runs, index.reused)
+    out_dir = out or Path("eval-out") / dataset.name
+    paths = write_report(out_dir, summary, runs, scores, meta)
+    deltas = compare(before, summary) if before is not None else None
+
+    if as_json:
+        payload = {**summary, "compare": {d.key: d.to_dict() for d in deltas}} if deltas else summary
+        print_json(payload)
+        return
+    _print_summary(summary)
+    if deltas:
+        click.echo(f"\nChanges against {compare_with}:\n{format_deltas(deltas)}")
+    click.echo(f"\nWrote {paths['report']}, {paths['results']} and {paths['chart']}")
+
+
+def _judge(settings: Settings, err: Console) -> Judge | None:
+    try:
+        return make_judge(settings)
+    except JudgeUnavailable as error:
+        err.print(f"[yellow]{error}[/yellow]")
+        return None
+
+
+@contextmanager
+def _progress(err: Console) -> Iterator[Progress | None]:
+    """A progress bar on a terminal only, on stderr so `--json` output stays clean."""
+    if not err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        yield progress
+
+
+def _ingest_hook(progress: Progress | None) -> IngestHook | None:
+    if progress is None:
+        return None
+    task = progress.add_task("indexing (articles)", total=None)
+
+    def hook(_stage: str, _chunks: int, articles: int) -> None:
+        progress.advance(task, articles)
+
+    return hook
+
+
+def _meta(dataset_dir: Path, name: str, settings: Settings, runs: list[QueryRun], reused: bool) -> dict[str, Any]:
+    backends = sorted({r.answer.backend for r in runs if r.answer.backend})
+    return {
+        "dataset": name,
+        "dataset_dir": str(dataset_dir),
+        "backend": ", ".join(backends) or settings.llm,
+        "embedder": settings.embedder,
+        "top_k": settings.top_k,
+        "index_reused": reused,
+        "command": " ".join(["newsbot", *sys.argv[1:]]) if sys.argv else "newsbot eval",
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    retrieval, answers = summary["retrieval"], summary["answers"]
+    refusals, citations, latency = summary["refusals"], summary["citations"], summary["latency_ms"]
+    click.echo(f"{summary['n']} queries")
+    click.echo("retrieval  " + "  ".join(f"{k} {fraction(v)}" for k, v in retrieval.items() if k != "n"))
+    click.echo(f"answers    accuracy {fraction(answers['accuracy'])}  F1 {fraction(answers['f1'])}")
+    for name, row in answers["by_category"].items():
+        click.echo(f"  {name:<14} n={row['n']:<4} accuracy {fraction(row['accuracy'])}")
+    click.echo(
+        f"refusals   unanswerable {fraction(refusals['refusal_rate'])}  "
+        f"answerable (false) {fraction(refusals['false_refusal_rate'])}"
+    )
+    click.echo(
+        f"citations  precision {fraction(citations['precision'])}  cited share {fraction(citations['cited_share'])}"
+    )
+    p50, p95 = latency["p50"], latency["p95"]
+    click.echo("latency    " + ("n/a" if p50 is None else f"p50 {p50:.0f} ms  p95 {p95:.0f} ms"))

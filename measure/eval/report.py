@@ -1,0 +1,156 @@
+"""Write a run's report: report.md (tables to read), results.json (every query), chart.png."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from measure.eval.run import QueryRun
+from measure.eval.summary import RETRIEVAL_KEYS, QueryScores, category_of
+
+REPORT, RESULTS, CHART = "report.md", "results.json", "chart.png"
+
+
+def fraction(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def millis(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def query_record(run: QueryRun, scores: QueryScores) -> dict[str, object]:
+    """One query in results.json: the question, gold, what the bot said and cited, and its scores."""
+    outcome = run.outcome
+    return {
+        **outcome.query.to_dict(),
+        "category": category_of(outcome.query),
+        "answer": run.answer.answer,
+        "refused": run.answer.refused,
+        "backend": run.answer.backend,
+        "citations": [
+            {**c.to_dict(), "dataset_article_id": q.article_id}
+            for c, q in zip(run.answer.citations, outcome.citations, strict=True)
+        ],
+        "retrieved": [
+            {"chunk_id": h.chunk.id, "dataset_article_id": s.article_id, "score": h.score}
+            for h, s in zip(run.hits, outcome.retrieved, strict=False)
+        ],
+        "scores": scores.to_dict(),
+        "timings_ms": outcome.timings_ms,
+        "judge": None if outcome.judge is None else vars(outcome.judge),
+    }
+
+
+def markdown(summary: Mapping[str, Any], meta: Mapping[str, Any]) -> str:
+    """The report's tables: retrieval, answers by category, refusals, citations, latency."""
+    retrieval = summary["retrieval"]
+    answers = summary["answers"]
+    refusals = summary["refusals"]
+    citations = summary["citations"]
+    latency = summary["latency_ms"]
+    parts = [
+        f"# Evaluation: {meta.get('dataset', '')}",
+        "\n".join(f"- {key}: `{value}`" for key, value in meta.items()),
+        f"## Retrieval ({retrieval['n']} queries with gold evidence)",
+        _table(list(RETRIEVAL_KEYS), [[fraction(retrieval[k]) for k in RETRIEVAL_KEYS]]),
+        f"## Answers ({summary['n']} queries)",
+        _table(
+            ["category", "n", "accuracy", "F1"],
+            [
+                [name, str(row["n"]), fraction(row["accuracy"]), fraction(row["f1"])]
+                for name, row in answers["by_category"].items()
+            ]
+            + [["**overall**", str(summary["n"]), fraction(answers["accuracy"]), fraction(answers["f1"])]],
+        ),
+        "## Refusals and citations",
+        _table(
+            [
+                "refusal rate (unanswerable)",
+                "false-refusal rate (answerable)",
+                "citation precision",
+                "cited share",
+            ],
+            [
+                [
+                    f"{fraction(refusals['refusal_rate'])} (n={refusals['n_unanswerable']})",
+                    f"{fraction(refusals['false_refusal_rate'])} (n={refusals['n_answerable']})",
+                    f"{fraction(citations['precision'])} (n={citations['n_citations']})",
+                    fraction(citations["cited_share"]),
+                ]
+            ],
+        ),
+        "## Latency (ms)",
+        _table(
+            ["stage", "p50", "p95"],
+            [[stage, millis(v["p50"]), millis(v["p95"])] for stage, v in latency["stages"].items()],
+        ),
+    ]
+    parts.append(
+        "Hit@k and MRR count a retrieved chunk from a gold evidence article; evidence recall is the share of "
+        "gold quotes inside the top 10 chunks (adjacent chunks joined). An unanswerable query is correct "
+        "when refused. Citation precision: citations into a gold article or overlapping a gold quote; "
+        "cited share: answers (not refusals) with at least one citation."
+    )
+    if "judge" in summary:
+        judge = summary["judge"]
+        parts += [
+            "## LLM judge (CorrectnessEvaluator, 1..5)",
+            _table(
+                ["n", "mean score", "passing rate"],
+                [[str(judge["n"]), millis(judge["mean_score"]), fraction(judge["passing_rate"])]],
+            ),
+        ]
+    return "\n\n".join(parts) + "\n"
+
+
+def chart(summary: Mapping[str, Any], path: Path) -> None:
+    """Two panels: accuracy per category, and Hit@k / MRR / evidence recall."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    answers = summary["answers"]
+    retrieval = summary["retrieval"]
+    categories = list(answers["by_category"])
+    accuracy = [answers["by_category"][c]["accuracy"] or 0.0 for c in categories]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    left.bar([*categories, "overall"], [*accuracy, answers["accuracy"] or 0.0], color="tab:blue")
+    left.set_title("Answer accuracy by category")
+    right.bar(list(RETRIEVAL_KEYS), [retrieval[k] or 0.0 for k in RETRIEVAL_KEYS], color="tab:green")
+    right.set_title("Retrieval")
+    for axes in (left, right):
+        axes.set_ylim(0, 1)
+        axes.tick_params(axis="x", labelrotation=30)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def write_report(
+    out_dir: Path,
+    summary: Mapping[str, Any],
+    runs: Sequence[QueryRun],
+    scores: Sequence[QueryScores],
+    meta: Mapping[str, Any],
+) -> dict[str, Path]:
+    """Write the three files and return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"report": out_dir / REPORT, "results": out_dir / RESULTS, "chart": out_dir / CHART}
+    results = {
+        "meta": dict(meta),
+        "summary": dict(summary),
+        "queries": [query_record(r, s) for r, s in zip(runs, scores, strict=True)],
+    }
+    paths["results"].write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths["report"].write_text(markdown(summary, meta), encoding="utf-8")
+    chart(summary, paths["chart"])
+    return paths

@@ -1,0 +1,16 @@
+from bot.core.session import ChatSession
+from tests.conftest import ZTE_QUESTION
+
+
+def test_follow_up_is_condensed_against_the_history(seeded_pipeline) -> None:
+    session = ChatSession(seeded_pipeline)
+    first = session.ask(ZTE_QUESTION)
+    assert first.standalone_question is None
+    follow_up = session.ask("and what about Huawei?")
+    assert follow_up.question == "and what about Huawei?"
+    assert follow_up.standalone_question == "What did Huawei say about source code?"
+    assert not follow_up.refused and "Huawei" in follow_up.answer
+    assert [t.question for t in session.history] == [ZTE_QUESTION, "What did Huawei say about source code?"]
+    session.reset()
+    assert session.history == [] and session.last_answer is None
+    assert session.ask("and what about Huawei?").standalone_question is None
