@@ -19,12 +19,12 @@ from pathlib import Path
 
 from index.chunk import chunk_article, embedding_text
 from index.embed import Embedder, make_embedder
-from index.keyword import KeywordIndex
+from index.keyword import keyword_index_for, rebuild_keyword_index
 from index.lock import IngestLock
-from index.manifest import IndexedArticle, Manifest
+from index.manifest import IndexedArticle, Manifest, manifest_path
 from index.models import Article, Chunk, LoadError
-from index.settings import Settings
-from index.store import Store
+from index.settings import IndexSettings, OpenAISettings
+from index.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -51,41 +51,31 @@ class IngestReport:
         return data
 
 
-def keyword_dir(settings: Settings) -> Path:
-    return settings.data_dir / "keyword" / settings.collection
-
-
-def manifest_path(settings: Settings) -> Path:
-    return settings.data_dir / "manifest" / f"{settings.collection}.json"
-
-
-def rebuild_keyword_index(store: Store, settings: Settings, generation: str) -> KeywordIndex:
-    index = KeywordIndex.build(generation, store.scan())
-    index.save(keyword_dir(settings))
-    return index
-
-
 ProgressHook = Callable[[int, int], None]
 """Called with (articles embedded so far, articles to embed)."""
 
 
 def ingest(
     inputs: Sequence[str | Path],
-    settings: Settings,
+    settings: IndexSettings,
     *,
+    openai: OpenAISettings | None = None,
     prune: bool = False,
     progress: ProgressHook | None = None,
     embedder: Embedder | None = None,
     wait_s: float = 0.0,
     batch_chunks: int = BATCH_CHUNKS,
 ) -> IngestReport:
-    """Bring the index in line with `inputs`; see the module docstring for the crash-safe order."""
+    """Bring the index in line with `inputs`; see the module docstring for the crash-safe order.
+
+    `embedder` defaults to the one `settings.embedder` names (`openai` gives its key and server).
+    """
     from index.loaders import load_sources
 
     started = time.perf_counter()
     report = IngestReport()
     articles: dict[str, Article] = {}
-    for item in load_sources(inputs, settings):
+    for item in load_sources(inputs, settings.load_limits, skip=settings.data_dir):
         if isinstance(item, LoadError):
             report.errors.append(item)
         elif item.id in articles and articles[item.id].content_hash == item.content_hash:
@@ -98,8 +88,8 @@ def ingest(
         else:
             articles[item.id] = item
     with IngestLock(settings.data_dir, wait_s):
-        embedder = embedder or make_embedder(settings)
-        store = Store(settings, embedder.name, embedder.dim, create=True)
+        embedder = embedder or make_embedder(settings, openai)
+        store = open_store(settings, embedder, create=True)
         with store.write_lease(wait_s):
             manifest = Manifest.load(store, manifest_path(settings))
             _apply(articles, inputs, manifest, store, embedder, settings, report, prune, progress, batch_chunks)
@@ -113,7 +103,7 @@ def _apply(
     manifest: Manifest,
     store: Store,
     embedder: Embedder,
-    settings: Settings,
+    settings: IndexSettings,
     report: IngestReport,
     prune: bool,
     progress: ProgressHook | None,
@@ -135,7 +125,7 @@ def _apply(
     broken = [a for a, s in indexed.items() if not s.complete and a not in articles]
     removed = [a for a, s in indexed.items() if prune and a not in articles and _gone(s, inputs)]
     if not todo and not broken and not removed and not store.was_interrupted() and manifest.generation:
-        _ensure_keyword_index(store, settings, manifest.generation)
+        keyword_index_for(store, settings, manifest.generation)
         return
     store.begin_write()
     done = 0
@@ -195,9 +185,3 @@ def _gone(state: IndexedArticle, inputs: Sequence[str | Path]) -> bool:
         if resolved == root or root in resolved.parents:
             return True
     return False
-
-
-def _ensure_keyword_index(store: Store, settings: Settings, generation: str) -> None:
-    existing = KeywordIndex.load(keyword_dir(settings))
-    if existing is None or existing.generation != generation:
-        rebuild_keyword_index(store, settings, generation)

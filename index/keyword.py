@@ -1,5 +1,8 @@
 """The BM25 keyword index, kept beside the vectors and rebuilt from the store whenever it changes.
 
+This module owns the index's whole life: where it lives (`keyword_dir`), building it from the store
+(`rebuild_keyword_index`) and getting the copy for the store's current generation (`keyword_index_for`).
+
 It is derived state: Chroma holds every chunk's text, so this index is rebuilt from there at the end
 of each ingest (and by any reader that finds it older than the collection's generation). A crash can
 therefore never leave the two disagreeing for long, and several workers sharing one Chroma server each
@@ -18,9 +21,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from index.settings import IndexSettings
+
+if TYPE_CHECKING:
+    from index.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -163,3 +171,23 @@ def _remove_leftovers(directory: Path) -> None:
             with contextlib.suppress(OSError):
                 if path.stat().st_mtime < cutoff:
                     shutil.rmtree(path, ignore_errors=True)
+
+
+def keyword_dir(settings: IndexSettings) -> Path:
+    return settings.data_dir / "keyword" / settings.collection
+
+
+def rebuild_keyword_index(store: Store, settings: IndexSettings, generation: str) -> KeywordIndex:
+    """Build the index from every chunk in the store and save it for `generation`."""
+    index = KeywordIndex.build(generation, store.scan())
+    index.save(keyword_dir(settings))
+    return index
+
+
+def keyword_index_for(store: Store, settings: IndexSettings, generation: str) -> KeywordIndex:
+    """The saved index when it is for `generation`, else one rebuilt from the store."""
+    loaded = KeywordIndex.load(keyword_dir(settings))
+    if loaded is not None and loaded.generation == generation:
+        return loaded
+    log.info("keyword index is stale (store generation %s); rebuilding from the store", generation)
+    return rebuild_keyword_index(store, settings, generation)

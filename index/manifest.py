@@ -15,9 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.settings import IndexSettings
 from index.store import WRITING, Store
 
 log = logging.getLogger(__name__)
+
+
+def manifest_path(settings: IndexSettings) -> Path:
+    return settings.data_dir / "manifest" / f"{settings.collection}.json"
 
 
 @dataclass

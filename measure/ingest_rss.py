@@ -21,7 +21,7 @@ import numpy as np
 
 from index.embed.local import LocalOnnxEmbedder
 from index.ingest import ingest
-from index.settings import Settings
+from index.settings import IndexSettings
 from measure.bench.corpus import make_articles
 
 
@@ -47,7 +47,7 @@ def main(n: int, work: Path) -> None:
         (corpus / f"part{part // 1000:03d}.jsonl").write_text("".join(lines), encoding="utf-8")
     del articles
     started = time.perf_counter()
-    report = ingest([corpus], Settings(_env_file=None, data_dir=work / "data"), embedder=TokenizerOnlyEmbedder())
+    report = ingest([corpus], IndexSettings.read(None, data_dir=work / "data"), embedder=TokenizerOnlyEmbedder())
     print(
         json.dumps(
             {

@@ -38,10 +38,10 @@ from slack_sdk.signature import SignatureVerifier  # noqa: E402
 from bot.core.models import Answer  # noqa: E402
 from bot.core.pipeline import Pipeline  # noqa: E402
 from bot.core.session import ChatSession  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from bot.slack.app import create_app  # noqa: E402
 from bot.slack.server import serve  # noqa: E402
 from index.ingest import ingest  # noqa: E402
-from index.settings import Settings  # noqa: E402
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID, SlackApiServer  # noqa: E402
 
 MULTIHOP = REPO.parent / "shared" / "eval" / "multihop-rag-dev"
@@ -248,10 +248,10 @@ def main() -> int:
     for key in [k for k in os.environ if k.startswith(("NEWSBOT_", "OPENAI_", "SLACK_", "CHROMA_"))]:
         del os.environ[key]
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="newsbot-soak-")) / "data"
-    settings = Settings(_env_file=None, data_dir=data_dir, llm_setting="extractive")
+    settings = Settings.from_env(None, data_dir=data_dir, llm_setting="extractive")
     inputs, questions, corpus = corpus_and_questions()
     started = time.perf_counter()
-    report = ingest(inputs, settings)
+    report = ingest(inputs, settings.index)
     ingest_s = time.perf_counter() - started
     if report.errors:
         print(json.dumps({"ingest_errors": [e.__dict__ for e in report.errors]}), file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.settings import Settings
+from bot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -30,7 +30,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_settings(data_dir: Path, **values: object) -> Settings:
-    return Settings(_env_file=None, data_dir=data_dir, **values)  # type: ignore[call-arg]
+    return Settings.from_env(None, data_dir=data_dir, **values)
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def seeded_settings(tmp_path_factory: pytest.TempPathFactory, embedder) -> Itera
     from index.ingest import ingest
 
     settings = make_settings(tmp_path_factory.mktemp("seeded") / "data")
-    report = ingest([SEEDS], settings, embedder=embedder)
+    report = ingest([SEEDS], settings.index, embedder=embedder)
     assert report.errors == [] and report.chunks_added > 0
     yield settings
 

@@ -15,8 +15,8 @@ from slack_bolt import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.core.models import Answer
+from bot.settings import Settings
 from bot.slack.app import create_app
-from index.settings import Settings
 from tests.support.cli import run
 from tests.support.openai_server import Reply, ScriptedOpenAIServer, scripted_openai_server
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID, SlackApiServer
@@ -175,8 +175,8 @@ class FailingPipeline:
 def test_the_slack_app_logs_no_token_at_debug(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     with SlackApiServer(SECRETS["SLACK_BOT_TOKEN"]) as api:
-        settings = Settings(
-            _env_file=None,
+        settings = Settings.from_env(
+            None,
             data_dir=tmp_path / "data",
             slack_bot_token=SECRETS["SLACK_BOT_TOKEN"],
             slack_signing_secret=SECRETS["SLACK_SIGNING_SECRET"],
@@ -204,8 +204,8 @@ def test_the_slack_app_logs_no_token_at_debug(tmp_path: Path, caplog: pytest.Log
 
 
 def test_settings_never_show_secrets() -> None:
-    settings = Settings(
-        _env_file=None,
+    settings = Settings.from_env(
+        None,
         openai_api_key=SECRETS["OPENAI_API_KEY"],
         slack_bot_token=SECRETS["SLACK_BOT_TOKEN"],
         slack_app_token=SECRETS["SLACK_APP_TOKEN"],
@@ -214,16 +214,17 @@ def test_settings_never_show_secrets() -> None:
     for shown in (repr(settings), str(settings), settings.model_dump_json(), str(settings.model_dump())):
         assert_no_secret("the settings' text", shown)
     assert (
-        settings.openai_api_key is not None and settings.openai_api_key.get_secret_value() == SECRETS["OPENAI_API_KEY"]
+        settings.openai.openai_api_key is not None
+        and settings.openai.openai_api_key.get_secret_value() == SECRETS["OPENAI_API_KEY"]
     )
 
 
 def test_settings_overrides_keep_secrets_secret() -> None:
     """The CLI and tests derive settings with `with_overrides`; a secret given there stays a SecretStr."""
-    settings = Settings(_env_file=None).with_overrides(
+    settings = Settings.from_env(None).with_overrides(
         openai_api_key=SECRETS["OPENAI_API_KEY"], slack_bot_token=SECRETS["SLACK_BOT_TOKEN"], top_k=3
     )
-    assert settings.top_k == 3
+    assert settings.answer.top_k == 3
     assert_no_secret("overridden settings", repr(settings) + settings.model_dump_json())
-    assert settings.slack_bot_token is not None
-    assert settings.slack_bot_token.get_secret_value() == SECRETS["SLACK_BOT_TOKEN"]
+    assert settings.slack.slack_bot_token is not None
+    assert settings.slack.slack_bot_token.get_secret_value() == SECRETS["SLACK_BOT_TOKEN"]

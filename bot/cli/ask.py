@@ -39,12 +39,12 @@ def ask_command(
 
     from bot.cli.render import answer_json, render_answer
     from bot.core.pipeline import Filters, Pipeline
-    from bot.errors import user_facing_errors
+    from index.errors import NewsbotError
 
     settings = load_settings(data_dir=data_dir, top_k=top_k)
     pipeline = Pipeline(settings)
     console = Console(soft_wrap=True)
-    streaming = not as_json and sys.stdout.isatty() and settings.llm != "extractive"
+    streaming = not as_json and sys.stdout.isatty() and settings.backend.kind != "extractive"
 
     def on_token(token: str) -> None:
         console.print(token, end="", markup=False, highlight=False)
@@ -53,7 +53,7 @@ def ask_command(
         filters = Filters(since=since, until=until, source=source)
         filters.chroma_where()
         answer = pipeline.answer(question, filters=filters, on_token=on_token if streaming else None)
-    except user_facing_errors() as exc:
+    except NewsbotError as exc:
         fail(str(exc))
         return
     if as_json:

@@ -48,7 +48,7 @@ def _enable_history(data_dir: Path) -> None:
 
 def run_repl(session, console: Console, stream: TextIO, interactive: bool) -> None:  # type: ignore[no-untyped-def]
     from bot.cli.render import render_answer, render_sources
-    from bot.errors import user_facing_errors
+    from index.errors import NewsbotError
 
     commands: dict[str, Callable[[], bool]] = {
         "/help": lambda: console.print(HELP, markup=False) or True,
@@ -71,7 +71,7 @@ def run_repl(session, console: Console, stream: TextIO, interactive: bool) -> No
             continue
         try:
             answer = session.ask(line)
-        except user_facing_errors() as exc:
+        except NewsbotError as exc:
             console.print(f"error: {exc}", markup=False)
             continue
         if answer.standalone_question:
@@ -102,6 +102,6 @@ def chat_command(
     settings = load_settings(data_dir=data_dir, top_k=top_k)
     interactive = sys.stdin.isatty()
     if interactive:
-        _enable_history(settings.data_dir)
+        _enable_history(settings.index.data_dir)
     session = ChatSession(Pipeline(settings), filters=Filters(since, until, source), top_k=top_k)
     run_repl(session, Console(soft_wrap=True), sys.stdin, interactive)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.options import data_dir_option, fail, load_settings, print_json
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from index.ingest import IngestReport
 
 
 @click.command("ingest")
@@ -29,9 +34,8 @@ def ingest_command(inputs: tuple[str, ...], as_json: bool, prune: bool, wait_s: 
     Unchanged articles are skipped before any embedding, so re-running is cheap. Exit status: 0 when
     every input loaded, 1 when some failed (the rest is still ingested), 2 on usage errors.
     """
+    from index.errors import NewsbotError
     from index.ingest import ingest
-    from index.lock import IngestBusy
-    from index.store import StoreError
 
     settings = load_settings(data_dir=data_dir)
     for item in inputs:
@@ -42,8 +46,8 @@ def ingest_command(inputs: tuple[str, ...], as_json: bool, prune: bool, wait_s: 
         if show_progress:
             report = _with_progress_bar(inputs, settings, prune, wait_s)
         else:
-            report = ingest(list(inputs), settings, prune=prune, wait_s=wait_s)
-    except (IngestBusy, StoreError) as exc:
+            report = ingest(list(inputs), settings.index, openai=settings.openai, prune=prune, wait_s=wait_s)
+    except NewsbotError as exc:
         fail(str(exc))
         return
     if as_json:
@@ -53,7 +57,7 @@ def ingest_command(inputs: tuple[str, ...], as_json: bool, prune: bool, wait_s: 
     sys.exit(1 if report.errors else 0)
 
 
-def _with_progress_bar(inputs: tuple[str, ...], settings: object, prune: bool, wait_s: float):  # type: ignore[no-untyped-def]
+def _with_progress_bar(inputs: tuple[str, ...], settings: Settings, prune: bool, wait_s: float) -> IngestReport:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from index.ingest import ingest
@@ -71,10 +75,12 @@ def _with_progress_bar(inputs: tuple[str, ...], settings: object, prune: bool, w
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return ingest(list(inputs), settings, prune=prune, progress=progress, wait_s=wait_s)  # type: ignore[arg-type]
+        return ingest(
+            list(inputs), settings.index, openai=settings.openai, prune=prune, progress=progress, wait_s=wait_s
+        )
 
 
-def _print_summary(report) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(report: IngestReport) -> None:
     click.echo(
         f"{report.articles_added} added, {report.articles_updated} updated, {report.articles_unchanged} unchanged, "
         f"{report.articles_removed} removed articles; {report.chunks_added} chunks added, "

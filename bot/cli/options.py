@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from bot.settings import Settings
+
 
 def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
@@ -20,14 +22,12 @@ def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def load_settings(**overrides: Any) -> Any:
+def load_settings(**overrides: Any) -> Settings:
     """Settings from env and .env with CLI overrides; invalid settings become a usage error."""
     from pydantic import ValidationError
 
-    from index.settings import Settings
-
     try:
-        return Settings().with_overrides(**overrides)
+        return Settings.from_env().with_overrides(**overrides)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise click.UsageError(f"invalid settings: {problems}") from None

@@ -11,10 +11,10 @@ from typing import Any
 import click
 
 from bot.cli.options import data_dir_option, load_settings
+from bot.settings import Settings
 from bot.slack import credentials
 from bot.slack.app import SlackBot, create_app
 from bot.slack.credentials import SlackConfigError
-from index.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -26,28 +26,28 @@ def _transport(transport: str | None, port: int | None, settings: Settings) -> s
         return transport
     if port is not None:
         return "http"
-    return "socket" if settings.slack_app_token else "http"
+    return "socket" if settings.slack.slack_app_token else "http"
 
 
 def _check(settings: Settings, transport: str) -> None:
     """Every credential the transport needs, before the index or any connection is opened."""
-    credentials.bot_token(settings)
-    credentials.api_url(settings)
+    credentials.bot_token(settings.slack)
+    credentials.api_url(settings.slack)
     if transport == "socket":
-        credentials.app_token(settings)
+        credentials.app_token(settings.slack)
     else:
-        credentials.signing_secret(settings)
+        credentials.signing_secret(settings.slack)
 
 
 def _open_pipeline(settings: Settings) -> Any:
     """Open the index and answerer now, so a missing index fails at start, not at the first question."""
     from bot.core.pipeline import Pipeline
-    from bot.errors import user_facing_errors
+    from index.errors import NewsbotError
 
     pipeline = Pipeline(settings)
     try:
         pipeline.warm()
-    except user_facing_errors() as error:
+    except NewsbotError as error:
         raise click.ClickException(str(error)) from None
     return pipeline
 
@@ -122,6 +122,6 @@ def slack(
     except SlackConfigError as error:
         raise click.ClickException(str(error)) from None
     if mode == "socket":
-        run_socket(bot, credentials.app_token(settings))
+        run_socket(bot, credentials.app_token(settings.slack))
     else:
         run_http(bot, host, 3000 if port is None else port)

@@ -15,28 +15,29 @@ from bot.cli.options import data_dir_option, fail, load_settings, print_json
 def status_command(as_json: bool, data_dir: Path | None) -> None:
     """Show the number of articles and chunks, the embedder, the answer backend and the store location."""
     from index.embed import make_embedder
-    from index.ingest import manifest_path
-    from index.manifest import Manifest
-    from index.store import Store, StoreError
+    from index.errors import NewsbotError
+    from index.manifest import Manifest, manifest_path
+    from index.store import open_store
 
     settings = load_settings(data_dir=data_dir)
-    embedder = make_embedder(settings)
     try:
-        store = Store(settings, embedder.name, embedder.dim, create=False)
-    except StoreError as exc:
+        embedder = make_embedder(settings.index, settings.openai)
+        store = open_store(settings.index, embedder, create=False)
+        backend = str(settings.backend)
+    except NewsbotError as exc:
         fail(str(exc))
         return
-    manifest = Manifest.load(store, manifest_path(settings))
+    manifest = Manifest.load(store, manifest_path(settings.index))
     meta = store.metadata()
     status = {
         "articles": len(manifest.articles),
         "chunks": store.count(),
         "embedder": meta.get("embedder", embedder.name),
         "dim": meta.get("dim", embedder.dim),
-        "answer_backend": settings.llm,
+        "answer_backend": backend,
         "store": store.location,
-        "collection": settings.collection,
-        "data_dir": str(settings.data_dir.resolve()),
+        "collection": settings.index.collection,
+        "data_dir": str(settings.index.data_dir.resolve()),
         "generation": meta.get("generation", ""),
         "interrupted_write": store.was_interrupted(),
     }

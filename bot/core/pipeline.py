@@ -8,24 +8,21 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 
 from bot.core.answer import Answerer, make_answerer
+from bot.core.errors import QuestionError
 from bot.core.models import Answer, Hit, Turn
 from bot.core.retrieve import Filters, HybridRetriever
+from bot.core.settings import CoreSettings
 from index.embed import Embedder, make_embedder
-from index.settings import Settings
-from index.store import Store
+from index.store import Store, open_store
 
 __all__ = ["Filters", "Pipeline", "QuestionError"]
-
-
-class QuestionError(ValueError):
-    """The question itself cannot be answered as asked (empty, too long)."""
 
 
 class Pipeline:
     """Built once per process and shared: the store, embedder and answerer are loaded lazily."""
 
     def __init__(
-        self, settings: Settings, *, embedder: Embedder | None = None, answerer: Answerer | None = None
+        self, settings: CoreSettings, *, embedder: Embedder | None = None, answerer: Answerer | None = None
     ) -> None:
         self.settings = settings
         self._embedder = embedder
@@ -45,7 +42,7 @@ class Pipeline:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return self._embedder or make_embedder(self.settings)
+        return self._embedder or make_embedder(self.settings.index, self.settings.openai)
 
     @cached_property
     def answerer(self) -> Answerer:
@@ -53,25 +50,25 @@ class Pipeline:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.settings, self.embedder.name, self.embedder.dim, create=False)
+        return open_store(self.settings.index, self.embedder, create=False)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
-        return HybridRetriever(self.settings, self.store, self.embedder)
+        return HybridRetriever(self.settings.index, self.store, self.embedder)
 
     def check_question(self, question: str) -> str:
         question = question.strip()
         if not question:
             raise QuestionError("the question is empty")
-        if len(question) > self.settings.max_question_chars:
+        limit = self.settings.answer.max_question_chars
+        if len(question) > limit:
             raise QuestionError(
-                f"the question is {len(question)} characters; the limit is {self.settings.max_question_chars} "
-                "(NEWSBOT_MAX_QUESTION_CHARS)"
+                f"the question is {len(question)} characters; the limit is {limit} (NEWSBOT_MAX_QUESTION_CHARS)"
             )
         return question
 
     def retrieve(self, question: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[Hit]:
-        return self.retriever.retrieve(self.check_question(question), top_k or self.settings.top_k, filters)
+        return self.retriever.retrieve(self.check_question(question), top_k or self.settings.answer.top_k, filters)
 
     def answer(
         self,
@@ -86,7 +83,7 @@ class Pipeline:
         question = self.check_question(question)
         standalone = self.answerer.condense(history, question) if history else question
         # The user's words were checked above; a condensed question may be longer and is ours.
-        hits = self.retriever.retrieve(standalone, top_k or self.settings.top_k, filters)
+        hits = self.retriever.retrieve(standalone, top_k or self.settings.answer.top_k, filters)
         retrieved = time.perf_counter()
         answer = self.answer_from_hits(standalone, hits, on_token=on_token)
         answer.question = question

@@ -10,11 +10,8 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-from index.settings import Settings
-
-
-class PromptError(LookupError):
-    """A prompt file is missing, or a template was rendered without one of its placeholders."""
+from bot.core.errors import PromptError
+from bot.core.settings import AnswerSettings
 
 
 @lru_cache(maxsize=64)
@@ -26,7 +23,7 @@ def _read(prompts_dir: Path, name: str) -> str:
         raise PromptError(f"prompt {name!r} not found: expected {path} (NEWSBOT_PROMPTS_DIR={prompts_dir})") from None
 
 
-def load_prompt(settings: Settings, name: str) -> str:
+def load_prompt(settings: AnswerSettings, name: str) -> str:
     """The text of `prompts_dir/<name>.txt`, trailing newlines removed."""
     return _read(Path(settings.prompts_dir).resolve(), name).rstrip("\n")
 
@@ -36,7 +33,7 @@ def placeholders(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}
 
 
-def render(settings: Settings, name: str, **values: object) -> str:
+def render(settings: AnswerSettings, name: str, **values: object) -> str:
     """Prompt `name` with its placeholders filled; every placeholder must be given."""
     template = load_prompt(settings, name)
     missing = placeholders(template) - values.keys()
@@ -45,7 +42,7 @@ def render(settings: Settings, name: str, **values: object) -> str:
     return template.format(**values)
 
 
-def refusal_sentinel(settings: Settings) -> str:
+def refusal_sentinel(settings: AnswerSettings) -> str:
     """The exact token the model replies with when the sources do not hold the answer."""
     sentinel = load_prompt(settings, "refusal_sentinel").strip()
     if not sentinel:

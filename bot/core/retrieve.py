@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.errors import QuestionError
 from bot.core.models import Hit
 from index.embed import Embedder
-from index.ingest import keyword_dir, rebuild_keyword_index
-from index.keyword import KeywordIndex
-from index.settings import Settings
+from index.keyword import KeywordIndex, keyword_index_for
+from index.settings import IndexSettings
 from index.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,14 +51,14 @@ class Filters:
 def _ord(date: str) -> int:
     digits = date.replace("-", "")
     if len(digits) != 8 or not digits.isdigit():
-        raise ValueError(f"dates are YYYY-MM-DD, got {date!r}")
+        raise QuestionError(f"dates are YYYY-MM-DD, got {date!r}")
     return int(digits)
 
 
 class HybridRetriever:
     """Dense + keyword retrieval over one store; refreshes its keyword index when the store changes."""
 
-    def __init__(self, settings: Settings, store: Store, embedder: Embedder) -> None:
+    def __init__(self, settings: IndexSettings, store: Store, embedder: Embedder) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
@@ -76,11 +76,7 @@ class HybridRetriever:
             generation = self.store.generation()
             self._checked_at = now
             if self._keyword is None or self._keyword.generation != generation:
-                loaded = KeywordIndex.load(keyword_dir(self.settings))
-                if loaded is None or loaded.generation != generation:
-                    log.info("keyword index is stale (store generation %s); rebuilding from the store", generation)
-                    loaded = rebuild_keyword_index(self.store, self.settings, generation)
-                self._keyword = loaded
+                self._keyword = keyword_index_for(self.store, self.settings, generation)
             return self._keyword
 
     def retrieve(self, question: str, top_k: int, filters: Filters | None = None) -> list[Hit]:

@@ -11,6 +11,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.settings import Settings
 from bot.slack import credentials
 from bot.slack.dedupe import Deduper
 from bot.slack.executor import TrackingExecutor
@@ -20,7 +21,6 @@ from bot.slack.questions import AnswerPipeline, QuestionHandlers
 from bot.slack.ratelimit import RateLimiter
 from bot.slack.render import SHARE, VOTE_DOWN, VOTE_UP
 from bot.slack.slash import SlashHandlers
-from index.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +74,11 @@ def create_app(
     The signing secret is used when set; HTTP mode must require it (`credentials.signing_secret`) before
     calling this, Socket Mode does not need it.
     """
-    token = credentials.bot_token(settings)
+    token = credentials.bot_token(settings.slack)
     if client is None:
-        client = WebClient(token=token, base_url=credentials.api_url(settings))
+        client = WebClient(token=token, base_url=credentials.api_url(settings.slack))
         client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    secret = settings.slack.slack_signing_secret.get_secret_value() if settings.slack.slack_signing_secret else ""
     listeners = TrackingExecutor(listener_workers, "newsbot-slack-listener")
     answers = TrackingExecutor(answer_workers, "newsbot-slack-answer")
     try:
@@ -103,11 +103,13 @@ def create_app(
         ) from None
 
     gate = QuestionGate(
-        RateLimiter(settings.slack_rate_limit_per_min), settings.allowed_channels, settings.max_question_chars
+        RateLimiter(settings.slack.slack_rate_limit_per_min),
+        settings.slack.allowed_channels,
+        settings.answer.max_question_chars,
     )
     questions = QuestionHandlers(pipeline, answers, dedupe=Deduper(), gate=gate)
     slash = SlashHandlers(pipeline, answers, gate=gate)
-    feedback = FeedbackLog(settings.data_dir / FEEDBACK_FILE)
+    feedback = FeedbackLog(settings.index.data_dir / FEEDBACK_FILE)
     votes = FeedbackHandlers(feedback)
 
     app.use(ignore_retries)

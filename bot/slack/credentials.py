@@ -6,10 +6,11 @@ import re
 
 from pydantic import SecretStr
 
-from index.settings import Settings
+from bot.slack.settings import SlackSettings
+from index.errors import NewsbotError
 
 
-class SlackConfigError(ValueError):
+class SlackConfigError(NewsbotError):
     """A Slack setting is missing or malformed; the message names the environment variable."""
 
 
@@ -25,17 +26,17 @@ def _token(value: SecretStr | None, variable: str, prefix: str, kind: str) -> st
     return token
 
 
-def bot_token(settings: Settings) -> str:
+def bot_token(settings: SlackSettings) -> str:
     """The bot token (`xoxb-`), which every Web API call uses."""
     return _token(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-", "bot token")
 
 
-def app_token(settings: Settings) -> str:
+def app_token(settings: SlackSettings) -> str:
     """The app-level token (`xapp-`) that opens a Socket Mode connection."""
     return _token(settings.slack_app_token, "SLACK_APP_TOKEN", "xapp-", "app-level token")
 
 
-def signing_secret(settings: Settings) -> str:
+def signing_secret(settings: SlackSettings) -> str:
     """The signing secret Bolt verifies every HTTP request against."""
     value = settings.slack_signing_secret
     secret = value.get_secret_value().strip() if value is not None else ""
@@ -49,7 +50,7 @@ def signing_secret(settings: Settings) -> str:
     return secret
 
 
-def api_url(settings: Settings) -> str:
+def api_url(settings: SlackSettings) -> str:
     """The Web API base URL with the trailing slash WebClient joins method names onto."""
     url = settings.slack_api_url.strip()
     if not re.match(r"^https?://", url):

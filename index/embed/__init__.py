@@ -5,32 +5,34 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from index.embed.base import Embedder
-from index.settings import Settings
+from index.errors import SettingsError
+from index.settings import IndexSettings, OpenAISettings
 
 
-def _local(_: str, __: Settings) -> Embedder:
+def _local(_: str, __: OpenAISettings) -> Embedder:
     from index.embed.local import LocalOnnxEmbedder
 
     return LocalOnnxEmbedder()
 
 
-def _openai(model: str, settings: Settings) -> Embedder:
+def _openai(model: str, openai: OpenAISettings) -> Embedder:
     from index.embed.openai import OpenAIEmbedder
 
     if not model:
-        raise ValueError("NEWSBOT_EMBEDDER=openai:<model> needs a model, e.g. openai:text-embedding-3-small")
-    return OpenAIEmbedder(model, settings)
+        raise SettingsError("NEWSBOT_EMBEDDER=openai:<model> needs a model, e.g. openai:text-embedding-3-small")
+    return OpenAIEmbedder(model, openai)
 
 
-REGISTRY: dict[str, Callable[[str, Settings], Embedder]] = {"local": _local, "openai": _openai}
+REGISTRY: dict[str, Callable[[str, OpenAISettings], Embedder]] = {"local": _local, "openai": _openai}
 
 
-def make_embedder(settings: Settings) -> Embedder:
-    kind, _, model = settings.embedder.partition(":")
+def make_embedder(index: IndexSettings, openai: OpenAISettings | None = None) -> Embedder:
+    """The embedder `index.embedder` names; `openai` gives the key and server for `openai:<model>`."""
+    kind, _, model = index.embedder.partition(":")
     if kind not in REGISTRY:
         choices = ", ".join(f"{k}" for k in REGISTRY)
-        raise ValueError(f"unknown NEWSBOT_EMBEDDER {settings.embedder!r}: use one of {choices}")
-    return REGISTRY[kind](model, settings)
+        raise SettingsError(f"unknown NEWSBOT_EMBEDDER {index.embedder!r}: use one of {choices}")
+    return REGISTRY[kind](model, openai or OpenAISettings.read())
 
 
 __all__ = ["Embedder", "make_embedder"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.embed.base import QueryCache, l2_normalise
-from index.settings import Settings
+from index.settings import OpenAISettings
 
 KNOWN_DIMS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072, "text-embedding-ada-002": 1536}
 
@@ -17,7 +17,7 @@ class OpenAIEmbedder:
 
     max_tokens = 8191
 
-    def __init__(self, model: str, settings: Settings) -> None:
+    def __init__(self, model: str, settings: OpenAISettings) -> None:
         from llama_index.embeddings.openai import OpenAIEmbedding
 
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"

@@ -18,19 +18,26 @@ from index.loaders.registry import KNOWN_SUFFIXES, pick, unsupported
 from index.loaders.source import Loaded, Source
 from index.loaders.walk import walk
 from index.models import Article, LoadError
-from index.settings import Settings
+from index.settings import LoadLimits
+
+DEFAULT_LIMITS = LoadLimits()
 
 __all__ = ["LoadError", "LoaderError", "load_file", "load_sources", "load_url"]
 
 log = logging.getLogger(__name__)
 
 
-def load_sources(inputs: Iterable[str | Path], settings: Settings) -> Iterator[Article | LoadError]:
-    """Every article of every input (file, folder walked recursively, or http(s) URL), in order."""
-    skip = Path(settings.data_dir).expanduser().resolve()
+def load_sources(
+    inputs: Iterable[str | Path], limits: LoadLimits = DEFAULT_LIMITS, *, skip: Path | None = None
+) -> Iterator[Article | LoadError]:
+    """Every article of every input (file, folder walked recursively, or http(s) URL), in order.
+
+    `skip` is a folder never read (the data dir, when it lies inside an input folder).
+    """
+    skip = skip.expanduser().resolve() if skip is not None else None
     for given in inputs:
         if isinstance(given, str) and is_url(given):
-            yield from _guarded(given, load_url, given, settings)
+            yield from _guarded(given, load_url, given, limits)
             continue
         path = Path(given).expanduser()
         if path.is_dir():
@@ -38,14 +45,14 @@ def load_sources(inputs: Iterable[str | Path], settings: Settings) -> Iterator[A
             yield from errors
             for file in files:
                 rel = file.relative_to(path).as_posix()
-                yield from _guarded(str(file), _load_path, file, rel, settings)
+                yield from _guarded(str(file), _load_path, file, rel, limits)
         elif path.exists():
-            yield from _guarded(str(path), _load_path, path, path.name, settings)
+            yield from _guarded(str(path), _load_path, path, path.name, limits)
         else:
             yield LoadError(str(given), "no such file or directory")
 
 
-def load_file(path: str | Path, settings: Settings, *, id_path: str | None = None) -> list[Article]:
+def load_file(path: str | Path, limits: LoadLimits = DEFAULT_LIMITS, *, id_path: str | None = None) -> list[Article]:
     """The articles of one file; LoaderError when the file yields none.
 
     `id_path` is what ids derive from (default: the file name). Problems with single records of a
@@ -53,7 +60,7 @@ def load_file(path: str | Path, settings: Settings, *, id_path: str | None = Non
     """
     path = Path(path)
     try:
-        loaded = _load_path(path, id_path or path.name, settings)
+        loaded = _load_path(path, id_path or path.name, limits)
     except OSError as error:
         raise LoaderError(error.strerror or str(error)) from None
     for item in loaded:
@@ -62,9 +69,9 @@ def load_file(path: str | Path, settings: Settings, *, id_path: str | None = Non
     return [item for item in loaded if isinstance(item, Article)]
 
 
-def load_url(url: str, settings: Settings) -> Loaded:
+def load_url(url: str, limits: LoadLimits) -> Loaded:
     """The articles behind an http(s) URL, dispatched on the response's content type."""
-    fetched = fetch(url, settings.max_file_bytes)
+    fetched = fetch(url, limits.max_file_bytes)
     suffix = fetched.suffix or Path(urlsplit(fetched.url).path).suffix.lower()
     text = decode(fetched.data, fetched.charset)
     source = Source(
@@ -72,7 +79,7 @@ def load_url(url: str, settings: Settings) -> Loaded:
         id_path=url,
         data=fetched.data,
         text=text,
-        settings=settings,
+        limits=limits,
         origin=url,
         publication=urlsplit(fetched.url).hostname or url,
         url=fetched.url,
@@ -80,7 +87,7 @@ def load_url(url: str, settings: Settings) -> Loaded:
     return _finish(pick(suffix if suffix in KNOWN_SUFFIXES else "", text).load(source))
 
 
-def _load_path(path: Path, id_path: str, settings: Settings) -> Loaded:
+def _load_path(path: Path, id_path: str, limits: LoadLimits) -> Loaded:
     if not path.exists():
         raise LoaderError("no such file or directory")
     if not path.is_file():
@@ -88,10 +95,10 @@ def _load_path(path: Path, id_path: str, settings: Settings) -> Loaded:
     suffix = path.suffix.lower()
     known = suffix in KNOWN_SUFFIXES
     size = path.stat().st_size
-    if size > settings.max_file_bytes:
+    if size > limits.max_file_bytes:
         if not known:
             raise LoaderError(unsupported(suffix))
-        limit = settings.max_file_bytes
+        limit = limits.max_file_bytes
         raise LoaderError(f"file too large ({size} bytes; limit {limit}, NEWSBOT_MAX_FILE_BYTES)")
     data = path.read_bytes()
     try:
@@ -105,7 +112,7 @@ def _load_path(path: Path, id_path: str, settings: Settings) -> Loaded:
         id_path=id_path,
         data=data,
         text=text,
-        settings=settings,
+        limits=limits,
         origin=str(path.resolve()),
         publication=path.name,
     )

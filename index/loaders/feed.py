@@ -52,7 +52,7 @@ def load(source: Source) -> Loaded:
         if xml_error:
             raise LoaderError(xml_error)
         raise LoaderError("feed has no items" if parsed.version else "not an RSS/Atom feed")
-    cap = source.settings.max_feed_items
+    cap = source.limits.max_feed_items
     publication = parsed.feed.get("title") or ""
     loaded: Loaded = []
     problems = [f"{xml_error}; kept the {len(entries)} items that could be read"] if xml_error else []

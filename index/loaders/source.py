@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from index.loaders.clean import clean_line, clean_text, derive_title, normalise_date
 from index.loaders.errors import LoaderError
 from index.models import Article, LoadError, stable_id
-from index.settings import Settings
+from index.settings import LoadLimits
 
 Loaded = list[Article | LoadError]
 
@@ -26,7 +26,7 @@ class Source:
     id_path: str
     data: bytes
     text: str
-    settings: Settings
+    limits: LoadLimits
     origin: str
     publication: str
     url: str = ""

@@ -39,9 +39,9 @@ def _in_fresh_process(function: Any, *args: Any) -> dict[str, Any]:
 
 
 def _settings(data_dir: Path) -> Any:
-    from index.settings import Settings
+    from bot.settings import Settings
 
-    return Settings(_env_file=None, data_dir=data_dir)  # type: ignore[call-arg]
+    return Settings.from_env(None, data_dir=data_dir)
 
 
 def _chunk_texts(corpus: Path) -> list[str]:
@@ -51,7 +51,7 @@ def _chunk_texts(corpus: Path) -> list[str]:
     from index.models import Article
 
     embedder = LocalOnnxEmbedder()
-    articles = [a for a in load_sources([corpus], _settings(Path(tempfile.mkdtemp()))) if isinstance(a, Article)]
+    articles = [a for a in load_sources([corpus]) if isinstance(a, Article)]
     return [embedding_text(c) for a in articles for c in chunk_article(a, embedder)]
 
 
@@ -86,7 +86,7 @@ def phase_ceiling(corpus: Path) -> dict[str, Any]:
 def phase_ingest(corpus: Path, data_dir: Path) -> dict[str, Any]:
     from index.ingest import ingest
 
-    report = ingest([corpus], _settings(data_dir))
+    report = ingest([corpus], _settings(data_dir).index)
     return {**report.to_dict(), "peak_rss_mb": _peak_rss_mb()}
 
 
@@ -109,7 +109,7 @@ def phase_baseline(corpus: Path, data_dir: Path) -> dict[str, Any]:
 
     started = time.perf_counter()
     embedder = LocalOnnxEmbedder()
-    articles = [a for a in load_sources([corpus], _settings(data_dir)) if isinstance(a, Article)]
+    articles = [a for a in load_sources([corpus]) if isinstance(a, Article)]
     documents = [
         Document(text=a.text, id_=a.id, metadata={"title": a.title, "date": a.date or "", "source": a.source})
         for a in articles
@@ -170,13 +170,13 @@ def phase_scale(source_dir: Path, data_dir: Path, target_chunks: int) -> dict[st
     """
     import numpy as np
 
-    from index.ingest import manifest_path, rebuild_keyword_index
-    from index.manifest import Manifest
+    from index.keyword import rebuild_keyword_index
+    from index.manifest import Manifest, manifest_path
     from index.store import Store
 
     shutil.copytree(source_dir, data_dir)
     settings = _settings(data_dir)
-    store = Store(settings, "local:all-MiniLM-L6-v2-int8", 384, create=False)
+    store = Store(settings.index, "local:all-MiniLM-L6-v2-int8", 384, create=False)
     base = store.collection.get(include=["embeddings", "documents", "metadatas"])
     rng = np.random.default_rng(3)
     store.begin_write()
@@ -198,8 +198,8 @@ def phase_scale(source_dir: Path, data_dir: Path, target_chunks: int) -> dict[st
             )
         replica += 1
     generation = store.end_write()
-    rebuild_keyword_index(store, settings, generation)
-    Manifest.from_store(store, generation).save(manifest_path(settings))
+    rebuild_keyword_index(store, settings.index, generation)
+    Manifest.from_store(store, generation).save(manifest_path(settings.index))
     return {"chunks": store.count(), "seconds": time.perf_counter() - started}
 
 

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot.cli.options import data_dir_option, fail, load_settings, print_json
-from bot.errors import user_facing_errors
-from index.settings import Settings
+from bot.settings import Settings
+from index.errors import NewsbotError
 from measure.eval.compare import compare, format_deltas, load_summary
 from measure.eval.dataset import DatasetError, load_dataset
 from measure.eval.judge import Judge, JudgeUnavailable, make_judge
@@ -70,11 +70,11 @@ def eval_command(
             runs = run_queries(
                 dataset,
                 index,
-                top_k=settings.top_k,
+                top_k=settings.answer.top_k,
                 judge=grader,
                 on_done=(lambda _run: progress.advance(task)) if progress and task is not None else None,
             )
-    except user_facing_errors() as error:
+    except NewsbotError as error:
         fail(str(error))
         return
     for error in index.ingest.get("errors", []):
@@ -132,9 +132,9 @@ def _meta(dataset_dir: Path, name: str, settings: Settings, runs: list[QueryRun]
     return {
         "dataset": name,
         "dataset_dir": str(dataset_dir),
-        "backend": ", ".join(backends) or settings.llm,
-        "embedder": settings.embedder,
-        "top_k": settings.top_k,
+        "backend": ", ".join(backends) or str(settings.backend),
+        "embedder": settings.index.embedder,
+        "top_k": settings.answer.top_k,
         "index_reused": reused,
         "command": " ".join(["newsbot", *sys.argv[1:]]) if sys.argv else "newsbot eval",
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from llama_index.core.llms import LLM
 
 from bot.core.models import Answer
-from index.settings import Settings
+from bot.settings import Settings
 from measure.eval.dataset import Query
 from measure.eval.summary import Verdict
 
@@ -42,14 +42,15 @@ def make_judge(settings: Settings) -> Judge:
 
 def _make_llm(settings: Settings) -> LLM:
     """The answerer's own LLM factory, so the judge talks to the same model and server."""
-    if settings.llm == "extractive":
+    if settings.backend.kind == "extractive":
         raise JudgeUnavailable(
             "--judge needs an LLM backend; NEWSBOT_LLM is 'extractive'. Set NEWSBOT_LLM=openai:<model> "
             "(with OPENAI_API_KEY, or OPENAI_BASE_URL for a local server). The other metrics are computed."
         )
-    from bot.core.answer.llm import AnswerBackendError, make_llm
+    from bot.core.answer.llm import make_llm
+    from index.errors import NewsbotError
 
     try:
         return make_llm(settings)
-    except (AnswerBackendError, ValueError) as error:
+    except NewsbotError as error:
         raise JudgeUnavailable(f"--judge: {error}") from error

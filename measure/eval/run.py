@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.models import Answer, Hit
+from bot.settings import Settings
 from index.models import Article, LoadError
-from index.settings import Settings
+from index.settings import IndexSettings
 from measure.eval.dataset import CorpusArticle, Dataset, Query
 from measure.eval.judge import Judge
 from measure.eval.metrics import RetrievedSpan
@@ -59,7 +60,7 @@ class QueryRun:
 
 def index_key(dataset: Dataset, settings: Settings) -> str:
     corpus = dataset.corpus_hash()
-    return hashlib.sha256(f"{corpus}\0{settings.embedder}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{corpus}\0{settings.index.embedder}".encode()).hexdigest()[:16]
 
 
 def prepare_index(dataset: Dataset, settings: Settings, *, progress: IngestHook | None = None) -> EvalIndex:
@@ -67,17 +68,17 @@ def prepare_index(dataset: Dataset, settings: Settings, *, progress: IngestHook 
     from index.ingest import ingest
 
     key = index_key(dataset, settings)
-    root = settings.data_dir / "eval" / key
+    root = settings.index.data_dir / "eval" / key
     eval_settings = settings.with_overrides(data_dir=root, collection=f"eval-{key}")
     manifest = _read_manifest(root / MANIFEST, key)
     if manifest is None and root.exists():
         shutil.rmtree(root)
     inputs = _corpus_inputs(dataset, root)
-    article_ids = map_article_ids(dataset, _load_articles(inputs, eval_settings))
+    article_ids = map_article_ids(dataset, _load_articles(inputs, eval_settings.index))
     if manifest is not None:
         return EvalIndex(eval_settings, article_ids, reused=True, ingest=manifest.get("ingest", {}))
-    report = ingest(inputs, eval_settings, progress=progress).to_dict()
-    manifest = {"key": key, "dataset": dataset.name, "embedder": settings.embedder, "ingest": report}
+    report = ingest(inputs, eval_settings.index, openai=eval_settings.openai, progress=progress).to_dict()
+    manifest = {"key": key, "dataset": dataset.name, "embedder": settings.index.embedder, "ingest": report}
     (root / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return EvalIndex(eval_settings, article_ids, reused=False, ingest=report)
 
@@ -103,10 +104,12 @@ def _corpus_inputs(dataset: Dataset, root: Path) -> list[Path]:
     return [path]
 
 
-def _load_articles(inputs: Sequence[Path], settings: Settings) -> list[Article]:
+def _load_articles(inputs: Sequence[Path], settings: IndexSettings) -> list[Article]:
     from index.loaders import load_sources
 
-    return [a for a in load_sources(inputs, settings) if not isinstance(a, LoadError)]
+    return [
+        a for a in load_sources(inputs, settings.load_limits, skip=settings.data_dir) if not isinstance(a, LoadError)
+    ]
 
 
 def map_article_ids(dataset: Dataset, loaded: Sequence[Article]) -> dict[str, str]:

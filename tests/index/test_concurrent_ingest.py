@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from index.ingest import ingest
 from index.lock import IngestBusy, IngestLock
 from index.models import Article
-from index.settings import Settings
 from index.store import Store
 from tests.conftest import make_settings
 from tests.support.chroma_server import ChromaServer
@@ -125,20 +125,20 @@ def test_server_lease_stops_an_ingest_from_another_machine(tmp_path: Path, corpu
 
     machine_b = make_settings(tmp_path / "b", chroma_host="127.0.0.1", chroma_port=chroma.port)
     with pytest.raises(IngestBusy, match=f"another ingest \\(pid {first.pid} on "):
-        ingest([corpus / "b"], machine_b, embedder=embedder)
+        ingest([corpus / "b"], machine_b.index, embedder=embedder)
     busy = run("ingest", str(corpus / "b"), cwd=tmp_path, env={"NEWSBOT_DATA_DIR": str(tmp_path / "b"), **chroma.env})
     assert busy.returncode == 1 and "another ingest" in busy.stderr
 
     _finish(first, release)
-    ingest([corpus / "b"], machine_b, embedder=embedder)
+    ingest([corpus / "b"], machine_b.index, embedder=embedder)
     assert_consistent(machine_b, embedder, _both_halves(corpus, machine_b))
 
 
 @pytest.mark.chroma_server
 def test_server_lease_of_a_dead_or_expired_writer_is_taken_over(tmp_path: Path, corpus: Path, chroma, embedder) -> None:
     settings = make_settings(tmp_path / "data", chroma_host="127.0.0.1", chroma_port=chroma.port)
-    ingest([corpus / "a"], settings, embedder=embedder)
-    store = Store(settings, embedder.name, embedder.dim, create=False)
+    ingest([corpus / "a"], settings.index, embedder=embedder)
+    store = Store(settings.index, embedder.name, embedder.dim, create=False)
     dead = subprocess.Popen(["true"])
     dead.wait()
     here = socket.gethostname()
@@ -151,13 +151,13 @@ def test_server_lease_of_a_dead_or_expired_writer_is_taken_over(tmp_path: Path, 
         store._set_metadata(writer=writer, lease_until=until)
         write_corpus(corpus / "a", 6, version=version)
         if free:
-            ingest([corpus / "a"], settings, embedder=embedder)
+            ingest([corpus / "a"], settings.index, embedder=embedder)
             assert store.metadata()["writer"] == "", "a finished ingest releases its lease"
         else:
             with pytest.raises(IngestBusy, match="pid 123 on elsewhere"):
-                ingest([corpus / "a"], settings, embedder=embedder)
+                ingest([corpus / "a"], settings.index, embedder=embedder)
     store._set_metadata(writer="", lease_until=0.0)
-    ingest([corpus / "a"], settings, embedder=embedder)
+    ingest([corpus / "a"], settings.index, embedder=embedder)
     assert_consistent(settings, embedder, load_articles(corpus / "a", settings))
 
 
@@ -168,10 +168,10 @@ def test_server_lease_honours_wait(tmp_path: Path, corpus: Path, chroma, embedde
     machine_a = {"NEWSBOT_DATA_DIR": str(tmp_path / "a"), **chroma.env}
     first = start_holding_ingest(corpus / "a", release, cwd=tmp_path, env=machine_a)
     machine_b = make_settings(tmp_path / "b", chroma_host="127.0.0.1", chroma_port=chroma.port)
-    Store(machine_b, embedder.name, embedder.dim, create=False)  # warm imports: B reaches the lease at once
+    Store(machine_b.index, embedder.name, embedder.dim, create=False)  # warm imports: B reaches the lease at once
     threading.Timer(3.0, release.touch).start()
     try:
-        ingest([corpus / "b"], machine_b, embedder=embedder, wait_s=120)
+        ingest([corpus / "b"], machine_b.index, embedder=embedder, wait_s=120)
     finally:
         _finish(first, release)
     assert_consistent(machine_b, embedder, _both_halves(corpus, machine_b))

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.retrieve import HybridRetriever
-from index.ingest import ingest, keyword_dir, manifest_path
-from index.keyword import LEFTOVER_AGE_S, KeywordIndex
-from index.manifest import Manifest
-from index.settings import Settings
+from bot.settings import Settings
+from index.ingest import ingest
+from index.keyword import LEFTOVER_AGE_S, KeywordIndex, keyword_dir
+from index.manifest import Manifest, manifest_path
 from index.store import Store
 from tests.conftest import make_settings
 from tests.support.consistency import (
@@ -36,11 +36,11 @@ BATCH_CHUNKS = 8
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    return {"NEWSBOT_DATA_DIR": str(settings.data_dir)}
+    return {"NEWSBOT_DATA_DIR": str(settings.index.data_dir)}
 
 
 def _store(settings: Settings, embedder) -> Store:  # type: ignore[no-untyped-def]
-    return Store(settings, embedder.name, embedder.dim, create=False)
+    return Store(settings.index, embedder.name, embedder.dim, create=False)
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def _store(settings: Settings, embedder) -> Store:  # type: ignore[no-untyped-de
 def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path, embedder, update: bool, kill: list[str]) -> None:
     settings = make_settings(tmp_path / "data")
     if update:
-        ingest([write_corpus(tmp_path / "v1", ARTICLES)], settings, embedder=embedder, batch_chunks=BATCH_CHUNKS)
+        ingest([write_corpus(tmp_path / "v1", ARTICLES)], settings.index, embedder=embedder, batch_chunks=BATCH_CHUNKS)
     corpus = write_corpus(tmp_path / ("v2" if update else "v1"), ARTICLES, version=2 if update else 1)
 
     killed = run_crash_ingest(*kill, "--batch-chunks", str(BATCH_CHUNKS), str(corpus), cwd=tmp_path, env=_env(settings))
@@ -69,12 +69,12 @@ def test_killed_ingest_is_completed_by_the_next_run(tmp_path: Path, embedder, up
     if kill[0] in ("--die-after-batches", "--die-in-batch"):
         assert _store(settings, embedder).was_interrupted(), "a killed write must leave a visible trace"
 
-    report = ingest([corpus], settings, embedder=embedder, batch_chunks=BATCH_CHUNKS)
+    report = ingest([corpus], settings.index, embedder=embedder, batch_chunks=BATCH_CHUNKS)
     assert report.errors == []
     articles = load_articles(corpus, settings)
     assert_consistent(settings, embedder, articles)
 
-    again = ingest([corpus], settings, embedder=embedder)
+    again = ingest([corpus], settings.index, embedder=embedder)
     assert (again.articles_unchanged, again.chunks_added, again.chunks_removed) == (ARTICLES, 0, 0)
 
 
@@ -82,7 +82,7 @@ def test_article_whose_file_vanished_after_a_crash_is_not_left_half_written(tmp_
     """An article half-replaced by the killed run and then deleted by the user is removed, not kept broken."""
     settings = make_settings(tmp_path / "data")
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
-    ingest([corpus], settings, embedder=embedder, batch_chunks=BATCH_CHUNKS)
+    ingest([corpus], settings.index, embedder=embedder, batch_chunks=BATCH_CHUNKS)
     write_corpus(corpus, ARTICLES, version=2)
     killed = run_crash_ingest(
         "--die-after-batches", "1", "--batch-chunks", "4", str(corpus), cwd=tmp_path, env=_env(settings)
@@ -93,30 +93,30 @@ def test_article_whose_file_vanished_after_a_crash_is_not_left_half_written(tmp_
     changed = next(p for p in sorted(corpus.iterdir()) if p.name.endswith("000.md"))
     changed.unlink()
 
-    ingest([corpus], settings, embedder=embedder, prune=True)
+    ingest([corpus], settings.index, embedder=embedder, prune=True)
     assert_consistent(settings, embedder, load_articles(corpus, settings))
 
 
 def _ingested(tmp_path: Path, embedder) -> tuple[Settings, Path]:  # type: ignore[no-untyped-def]
     settings = make_settings(tmp_path / "data")
     corpus = write_corpus(tmp_path / "corpus", 12)
-    ingest([corpus], settings, embedder=embedder)
+    ingest([corpus], settings.index, embedder=embedder)
     return settings, corpus
 
 
 def test_deleted_keyword_index_is_rebuilt_by_readers_and_by_ingest(tmp_path: Path, embedder) -> None:
     settings, corpus = _ingested(tmp_path, embedder)
     store = _store(settings, embedder)
-    shutil.rmtree(keyword_dir(settings))
+    shutil.rmtree(keyword_dir(settings.index))
 
-    keyword = HybridRetriever(settings, store, embedder).keyword_index()
+    keyword = HybridRetriever(settings.index, store, embedder).keyword_index()
     assert keyword.generation == store.generation()
     report_7 = next(a.id for a in load_articles(corpus, settings).values() if a.title == "Report 7")
     assert keyword.search(rare_word(7), 3)[0][0] == f"{report_7}:0"
-    assert KeywordIndex.load(keyword_dir(settings)) is not None, "the reader saves what it rebuilt"
+    assert KeywordIndex.load(keyword_dir(settings.index)) is not None, "the reader saves what it rebuilt"
 
-    shutil.rmtree(keyword_dir(settings))
-    report = ingest([corpus], settings, embedder=embedder)
+    shutil.rmtree(keyword_dir(settings.index))
+    report = ingest([corpus], settings.index, embedder=embedder)
     assert report.chunks_added == 0
     assert_consistent(settings, embedder, load_articles(corpus, settings))
 
@@ -124,7 +124,7 @@ def test_deleted_keyword_index_is_rebuilt_by_readers_and_by_ingest(tmp_path: Pat
 @pytest.mark.parametrize("damage", ["truncated-meta", "missing-bm25", "ids-mismatch"])
 def test_damaged_keyword_index_is_rebuilt(tmp_path: Path, embedder, damage: str) -> None:
     settings, corpus = _ingested(tmp_path, embedder)
-    folder = keyword_dir(settings)
+    folder = keyword_dir(settings.index)
     meta = folder / "meta.json"
     if damage == "truncated-meta":
         meta.write_text(meta.read_text()[:40])
@@ -137,13 +137,13 @@ def test_damaged_keyword_index_is_rebuilt(tmp_path: Path, embedder, damage: str)
         meta.write_text(json.dumps(data))
     assert KeywordIndex.load(folder) is None
 
-    ingest([corpus], settings, embedder=embedder)
+    ingest([corpus], settings.index, embedder=embedder)
     assert_consistent(settings, embedder, load_articles(corpus, settings))
 
 
 def test_leftovers_of_a_killed_keyword_save_are_ignored_then_removed(tmp_path: Path, embedder) -> None:
     settings, corpus = _ingested(tmp_path, embedder)
-    folder = keyword_dir(settings)
+    folder = keyword_dir(settings.index)
     old = time.time() - LEFTOVER_AGE_S - 60
     stale = folder.with_name(f"{folder.name}.tmp-deadbeef")
     shutil.copytree(folder, stale)
@@ -153,7 +153,7 @@ def test_leftovers_of_a_killed_keyword_save_are_ignored_then_removed(tmp_path: P
     os.utime(stale, (old, old))
     shutil.rmtree(folder)
 
-    ingest([corpus], settings, embedder=embedder)
+    ingest([corpus], settings.index, embedder=embedder)
     assert_consistent(settings, embedder, load_articles(corpus, settings))
     assert not stale.exists(), "an old leftover is cleaned up"
     assert fresh.exists(), "a recent one may be another process's save in progress"
@@ -162,7 +162,7 @@ def test_leftovers_of_a_killed_keyword_save_are_ignored_then_removed(tmp_path: P
 @pytest.mark.parametrize("damage", ["garbage", "wrong-shape", "other-generation", "missing-article"])
 def test_bad_manifest_cache_is_rebuilt_from_the_store(tmp_path: Path, embedder, damage: str) -> None:
     settings, corpus = _ingested(tmp_path, embedder)
-    cache = manifest_path(settings)
+    cache = manifest_path(settings.index)
     data = json.loads(cache.read_text())
     if damage == "garbage":
         cache.write_bytes(b"\x00{not json")
@@ -180,7 +180,7 @@ def test_bad_manifest_cache_is_rebuilt_from_the_store(tmp_path: Path, embedder, 
     loaded = Manifest.load(store, cache)
     fresh = Manifest.from_store(store, store.generation())
     assert loaded.articles == fresh.articles
-    report = ingest([corpus], settings, embedder=embedder)
+    report = ingest([corpus], settings.index, embedder=embedder)
     assert (report.articles_unchanged, report.chunks_added, report.chunks_removed) == (12, 0, 0)
     assert_consistent(settings, embedder, load_articles(corpus, settings))
 

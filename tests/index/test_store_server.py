@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.pipeline import Pipeline
-from index.ingest import ingest, keyword_dir
-from index.keyword import KeywordIndex
-from index.settings import Settings
+from bot.settings import Settings
+from index.ingest import ingest
+from index.keyword import KeywordIndex, keyword_dir
 from index.store import Store, StoreError
 from tests.conftest import SEEDS, ZTE_QUESTION, clean_env, make_settings
 from tests.support.chroma_server import HOST, ChromaServer, free_port
@@ -38,8 +38,8 @@ pytestmark = pytest.mark.chroma_server
 WORKER = """
 import json, sys
 from bot.core.pipeline import Pipeline
-from index.settings import Settings
-pipeline = Pipeline(Settings()).warm()
+from bot.settings import Settings
+pipeline = Pipeline(Settings.from_env()).warm()
 print("ready", flush=True)
 for line in sys.stdin:
     hits = pipeline.retrieve(line.strip())
@@ -61,9 +61,9 @@ def _server_settings(data_dir: Path, server: ChromaServer) -> Settings:
 
 def test_ingest_answer_and_status_use_the_server(tmp_path: Path, chroma: ChromaServer, embedder) -> None:
     settings = _server_settings(tmp_path / "data", chroma)
-    report = ingest([SEEDS], settings, embedder=embedder)
+    report = ingest([SEEDS], settings.index, embedder=embedder)
     assert report.errors == [] and report.articles_added == 1
-    assert not (settings.data_dir / "chroma").exists(), "server mode must not write an embedded store"
+    assert not (settings.index.data_dir / "chroma").exists(), "server mode must not write an embedded store"
 
     answer = Pipeline(settings, embedder=embedder).answer(ZTE_QUESTION)
     assert not answer.refused and answer.citations
@@ -124,7 +124,7 @@ def test_two_workers_find_a_new_article_by_keyword_after_an_ingest_elsewhere(
 ) -> None:
     corpus = write_corpus(tmp_path / "corpus", 6)
     ingester = _server_settings(tmp_path / "ingester", chroma)
-    ingest([corpus], ingester, embedder=embedder)
+    ingest([corpus], ingester.index, embedder=embedder)
     workers = [_start_worker(tmp_path, name, chroma) for name in ("worker-a", "worker-b")]
     try:
         new_word = rare_word(99)
@@ -136,9 +136,9 @@ def test_two_workers_find_a_new_article_by_keyword_after_an_ingest_elsewhere(
         (late / "x").mkdir(parents=True)
         write_corpus(tmp_path / "staging", 100)
         (tmp_path / "staging" / "article-099.md").rename(late / "x" / "article-099.md")
-        ingest([late], ingester, embedder=embedder)
+        ingest([late], ingester.index, embedder=embedder)
         new_id = next(iter(load_articles(late, ingester)))
-        generation = Store(ingester, embedder.name, embedder.dim, create=False).generation()
+        generation = Store(ingester.index, embedder.name, embedder.dim, create=False).generation()
 
         for worker in workers:
             deadline = time.monotonic() + REFRESH_WAIT_S
@@ -149,7 +149,7 @@ def test_two_workers_find_a_new_article_by_keyword_after_an_ingest_elsewhere(
                 time.sleep(0.5)
             assert (f"{new_id}:0", 1) in hits, f"worker BM25 never refreshed: {hits}"
         for name in ("worker-a", "worker-b"):
-            saved = KeywordIndex.load(keyword_dir(make_settings(tmp_path / name)))
+            saved = KeywordIndex.load(keyword_dir(make_settings(tmp_path / name).index))
             assert saved is not None and saved.generation == generation
     finally:
         for worker in workers:
@@ -161,19 +161,21 @@ def test_server_down_is_a_clear_error_after_bounded_retries(tmp_path: Path, embe
     settings = make_settings(tmp_path / "data", chroma_host=HOST, chroma_port=free_port())
     started = time.monotonic()
     with pytest.raises(StoreError, match="CHROMA_HOST / CHROMA_PORT") as raised:
-        Store(settings, embedder.name, embedder.dim, create=False)
+        Store(settings.index, embedder.name, embedder.dim, create=False)
     elapsed = time.monotonic() - started
     assert elapsed < 30, f"retries must be bounded, took {elapsed:.1f}s"
-    assert f"{HOST}:{settings.chroma_port}" in str(raised.value)
+    assert f"{HOST}:{settings.index.chroma_port}" in str(raised.value)
 
-    asked = run("ask", "anything?", cwd=tmp_path, env={"CHROMA_HOST": HOST, "CHROMA_PORT": str(settings.chroma_port)})
+    asked = run(
+        "ask", "anything?", cwd=tmp_path, env={"CHROMA_HOST": HOST, "CHROMA_PORT": str(settings.index.chroma_port)}
+    )
     assert asked.returncode == 1
     assert "CHROMA_HOST / CHROMA_PORT" in asked.stderr and "Traceback" not in asked.stderr
 
 
 def test_server_gone_after_connecting_is_a_clear_error(tmp_path: Path, chroma: ChromaServer, embedder) -> None:
     settings = _server_settings(tmp_path / "data", chroma)
-    ingest([SEEDS], settings, embedder=embedder)
+    ingest([SEEDS], settings.index, embedder=embedder)
     pipeline = Pipeline(settings, embedder=embedder).warm()
     chroma.stop(signal.SIGKILL)
     with pytest.raises(StoreError, match="CHROMA_HOST / CHROMA_PORT"):

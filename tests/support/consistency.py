@@ -12,14 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.settings import Settings
 from index.chunk import chunk_article
 from index.embed import Embedder
-from index.ingest import keyword_dir, manifest_path
-from index.keyword import KeywordIndex
+from index.keyword import KeywordIndex, keyword_dir
 from index.loaders import load_sources
-from index.manifest import Manifest
+from index.manifest import Manifest, manifest_path
 from index.models import Article
-from index.settings import Settings
 from index.store import WRITING, Store
 from tests.conftest import REPO, clean_env
 
@@ -66,7 +65,11 @@ def write_corpus(folder: Path, count: int, version: int = 1, changed_every: int 
 
 
 def load_articles(corpus: Path, settings: Settings) -> dict[str, Article]:
-    articles = {a.id: a for a in load_sources([corpus], settings) if isinstance(a, Article)}
+    articles = {
+        a.id: a
+        for a in load_sources([corpus], settings.index.load_limits, skip=settings.index.data_dir)
+        if isinstance(a, Article)
+    }
     assert articles, f"no articles under {corpus}"
     return articles
 
@@ -77,7 +80,7 @@ def expected_chunk_ids(articles: dict[str, Article], embedder: Embedder) -> dict
 
 def assert_consistent(settings: Settings, embedder: Embedder, articles: dict[str, Article]) -> Store:
     """Store, manifest and BM25 agree exactly with each other and with `articles`; returns the store."""
-    store = Store(settings, embedder.name, embedder.dim, create=False)
+    store = Store(settings.index, embedder.name, embedder.dim, create=False)
     metadata = store.metadata()
     generation = str(metadata.get("generation", ""))
     assert generation and metadata.get("state") != WRITING, f"collection not cleanly published: {metadata}"
@@ -94,14 +97,14 @@ def assert_consistent(settings: Settings, embedder: Embedder, articles: dict[str
         assert meta["content_hash"] == article.content_hash, f"{chunk_id} has a stale hash"
         assert meta["n_chunks"] == len(expected[article.id]), f"{chunk_id} has a wrong chunk count"
 
-    manifest = Manifest.load(store, manifest_path(settings))
+    manifest = Manifest.load(store, manifest_path(settings.index))
     assert manifest.generation == generation
     assert {aid: a.chunk_ids for aid, a in manifest.articles.items()} == expected
     assert all(a.complete and a.content_hash == articles[aid].content_hash for aid, a in manifest.articles.items())
-    cached = json.loads(manifest_path(settings).read_text())
+    cached = json.loads(manifest_path(settings.index).read_text())
     assert cached["generation"] == generation and set(cached["articles"]) == set(articles)
 
-    keyword = KeywordIndex.load(keyword_dir(settings))
+    keyword = KeywordIndex.load(keyword_dir(settings.index))
     assert keyword is not None, "no usable BM25 index on disk"
     assert keyword.generation == generation, "BM25 index is for another generation"
     assert sorted(keyword.ids) == sorted(ids), "BM25 and the store index different chunks"

@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 
 import index.ingest as ingest_module
+from bot.settings import Settings
 from index.embed import Embedder, make_embedder
 from index.keyword import KeywordIndex
 from index.manifest import Manifest
-from index.settings import Settings
 
 
 def die() -> None:
@@ -92,8 +92,8 @@ def main() -> None:
     parser.add_argument("--until-exists", type=Path)
     args = parser.parse_args()
 
-    settings = Settings()
-    embedder: Any = make_embedder(settings)
+    settings = Settings.from_env()
+    embedder: Any = make_embedder(settings.index, settings.openai)
     if args.die_in_batch:
         embedder = DyingEmbedder(embedder, args.die_in_batch)
     if args.die_in_keyword_save:
@@ -114,7 +114,7 @@ def main() -> None:
     progress.batches = 0  # type: ignore[attr-defined]
     report = ingest_module.ingest(
         args.inputs,
-        settings,
+        settings.index,
         progress=progress,
         embedder=embedder,
         wait_s=args.wait,

@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.core.models import Answer, Citation, Turn
+from bot.settings import Settings
 from bot.slack.app import SlackBot
 from bot.slack.server import serve
-from index.settings import Settings
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID, SlackApiServer
 
 BOT_TOKEN = "xoxb-1111-2222-newsbottest"
@@ -41,7 +41,7 @@ def slack_settings(data_dir: Path, api_url: str, **overrides: Any) -> Settings:
         "max_question_chars": 2000,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)
+    return Settings.from_env(None, **values)
 
 
 @dataclass

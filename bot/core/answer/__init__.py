@@ -1,4 +1,4 @@
-"""Answer backends behind one factory chosen by `NEWSBOT_LLM` (`extractive` | `openai:<model>`)."""
+"""Answer backends behind one factory, dispatched on the backend `NEWSBOT_LLM` names (parsed in settings)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.core.models import Answer, Hit, Turn
+from bot.core.settings import CoreSettings
 from index.embed import Embedder
-from index.settings import Settings
 
 
 class Answerer(Protocol):
@@ -20,31 +20,26 @@ class Answerer(Protocol):
     def condense(self, history: Sequence[Turn], question: str) -> str: ...
 
 
-def _extractive(_: str, __: Settings, embedder: Embedder) -> Answerer:
+def _extractive(_: CoreSettings, embedder: Embedder) -> Answerer:
     from bot.core.answer.extractive import ExtractiveAnswerer
 
     return ExtractiveAnswerer(embedder)
 
 
-def _openai(model: str, settings: Settings, _: Embedder) -> Answerer:
+def _openai(settings: CoreSettings, _: Embedder) -> Answerer:
     from bot.core.answer.llm import LLMAnswerer
 
-    if not model:
-        raise ValueError("NEWSBOT_LLM=openai:<model> needs a model, e.g. openai:gpt-4o-mini")
     return LLMAnswerer(settings)
 
 
-REGISTRY: dict[str, Callable[[str, Settings, Embedder], Answerer]] = {
+REGISTRY: dict[str, Callable[[CoreSettings, Embedder], Answerer]] = {
     "extractive": _extractive,
     "openai": _openai,
 }
 
 
-def make_answerer(settings: Settings, embedder: Embedder) -> Answerer:
-    kind, _, model = settings.llm.partition(":")
-    if kind not in REGISTRY:
-        raise ValueError(f"unknown NEWSBOT_LLM {settings.llm!r}: use extractive or openai:<model>")
-    return REGISTRY[kind](model, settings, embedder)
+def make_answerer(settings: CoreSettings, embedder: Embedder) -> Answerer:
+    return REGISTRY[settings.backend.kind](settings, embedder)
 
 
 __all__ = ["Answerer", "make_answerer"]

@@ -17,9 +17,12 @@ from llama_index.llms.openai.utils import ALL_AVAILABLE_MODELS
 from llama_index.llms.openai_like import OpenAILike
 
 from bot.core.citations import StreamRewriter, build_answer, refusal
+from bot.core.errors import AnswerBackendError
 from bot.core.models import Answer, Hit, Turn
 from bot.core.prompts import refusal_sentinel, render
-from index.settings import Settings
+from bot.core.settings import CoreSettings
+from index.errors import SettingsError
+from index.settings import OpenAISettings
 
 OPENAI_API_BASE = "https://api.openai.com/v1"
 LOCAL_SERVER_KEY = "not-needed"
@@ -30,18 +33,14 @@ HISTORY_TURNS = 3
 _SOURCE_TAG = re.compile(r"<\s*(/?)\s*source\b", re.IGNORECASE)
 
 
-class AnswerBackendError(RuntimeError):
-    """The LLM could not produce an answer; the message says what to check, never the API key."""
+def _model_name(settings: CoreSettings) -> str:
+    backend = settings.backend
+    if backend.kind != "openai" or not backend.model:
+        raise SettingsError(f"LLMAnswerer needs NEWSBOT_LLM=openai:<model>, got {str(backend)!r}")
+    return backend.model
 
 
-def _model_name(settings: Settings) -> str:
-    kind, _, model = settings.llm.partition(":")
-    if kind != "openai" or not model.strip():
-        raise ValueError(f"LLMAnswerer needs NEWSBOT_LLM=openai:<model>, got {settings.llm!r}")
-    return model.strip()
-
-
-def make_llm(settings: Settings) -> LLM:
+def make_llm(settings: CoreSettings) -> LLM:
     """LlamaIndex `OpenAI` for OpenAI's own models, `OpenAILike` for a base URL or an unknown model.
 
     The openai client is built here so that retries happen in one place: it retries 429, 5xx,
@@ -50,8 +49,9 @@ def make_llm(settings: Settings) -> LLM:
     wrap those retries in another up-to-60-second loop.
     """
     model = _model_name(settings)
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
-    base_url = settings.openai_base_url
+    access = settings.openai
+    key = access.openai_api_key.get_secret_value() if access.openai_api_key else ""
+    base_url = access.openai_base_url
     if not key and not base_url:
         raise AnswerBackendError(
             f"NEWSBOT_LLM=openai:{model} needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server"
@@ -61,8 +61,8 @@ def make_llm(settings: Settings) -> LLM:
     client = openai.OpenAI(
         api_key=api_key,
         base_url=api_base,
-        timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_max_retries,
+        timeout=access.llm_timeout_s,
+        max_retries=access.llm_max_retries,
     )
     common: dict[str, object] = {
         "model": model,
@@ -70,7 +70,7 @@ def make_llm(settings: Settings) -> LLM:
         "api_base": api_base,
         "temperature": 0.0,
         "max_tokens": MAX_ANSWER_TOKENS,
-        "timeout": settings.llm_timeout_s,
+        "timeout": access.llm_timeout_s,
         "max_retries": 0,
         "openai_client": client,
     }
@@ -87,12 +87,14 @@ def _neutralise(text: str) -> str:
 class LLMAnswerer:
     """Answers from the hits with an LLM; citations are validated, renumbered and quoted verbatim."""
 
-    def __init__(self, settings: Settings, llm: LLM | None = None) -> None:
+    def __init__(self, settings: CoreSettings, llm: LLM | None = None) -> None:
         self.name = f"openai:{_model_name(settings)}"
-        self._settings = settings
-        self._server = settings.openai_base_url or OPENAI_API_BASE
-        self._secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
-        self._sentinel = refusal_sentinel(settings)
+        self._settings = settings.answer
+        self._access = settings.openai
+        self._server = settings.openai.openai_base_url or OPENAI_API_BASE
+        key = settings.openai.openai_api_key
+        self._secret = key.get_secret_value() if key else ""
+        self._sentinel = refusal_sentinel(settings.answer)
         self._llm = llm or make_llm(settings)
 
     def sources_block(self, hits: Sequence[Hit]) -> str:
@@ -170,13 +172,13 @@ class LLMAnswerer:
         return "".join(parts)
 
     def _raise(self, error: Exception) -> NoReturn:
-        raise AnswerBackendError(self._redact(describe_error(error, self._server, self._settings))) from None
+        raise AnswerBackendError(self._redact(describe_error(error, self._server, self._access, self.name))) from None
 
     def _redact(self, message: str) -> str:
         return message.replace(self._secret, "***") if self._secret else message
 
 
-def describe_error(error: Exception, server: str, settings: Settings) -> str:
+def describe_error(error: Exception, server: str, settings: OpenAISettings, backend: str) -> str:
     """One sentence a person can act on, for any way the call to the LLM server can fail."""
     retries = settings.llm_max_retries
     after = f" after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
@@ -192,7 +194,7 @@ def describe_error(error: Exception, server: str, settings: Settings) -> str:
     if isinstance(error, openai.PermissionDeniedError):
         return "the API key may not use this model (403) — check OPENAI_API_KEY and NEWSBOT_LLM"
     if isinstance(error, openai.NotFoundError):
-        return f"the LLM server at {server} does not know model {settings.llm!r} (404) — check NEWSBOT_LLM"
+        return f"the LLM server at {server} does not know model {backend!r} (404) — check NEWSBOT_LLM"
     if isinstance(error, openai.RateLimitError):
         return f"the LLM server at {server} is rate-limiting requests (429){after} — try again later"
     if isinstance(error, openai.APIStatusError) and error.status_code >= 500:

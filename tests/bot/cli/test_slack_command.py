@@ -20,8 +20,9 @@ from click.testing import CliRunner
 from slack_sdk.signature import SignatureVerifier
 
 from bot.cli.main import main
-from bot.slack import SlackConfigError, create_app
-from index.settings import Settings
+from bot.settings import Settings
+from bot.slack.app import create_app
+from bot.slack.credentials import SlackConfigError
 from tests.conftest import REPO, ZTE_QUESTION, clean_env
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID, SlackApiServer
 from tests.support.slack_app import BOT_TOKEN, SIGNING_SECRET, FakePipeline, slack_settings
@@ -100,7 +101,7 @@ def _read_lines(stream, lines: queue.Queue[str]) -> None:  # type: ignore[no-unt
 def test_http_mode_end_to_end_as_a_user_runs_it(tmp_path: Path, seeded_settings: Settings) -> None:
     """`newsbot slack --http` in its own process over a copy of the seeded index; SIGTERM stops it cleanly."""
     data_dir = tmp_path / "data"
-    shutil.copytree(seeded_settings.data_dir, data_dir)
+    shutil.copytree(seeded_settings.index.data_dir, data_dir)
     with SlackApiServer(BOT_TOKEN) as api:
         env = clean_env() | {
             "NEWSBOT_DATA_DIR": str(data_dir),

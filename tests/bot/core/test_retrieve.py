@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.errors import QuestionError
 from bot.core.pipeline import Pipeline
 from bot.core.retrieve import Filters
 from index.ingest import ingest
@@ -35,7 +36,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory, embedder) -> Pipeline:
         date = f"2024-0{1 + i % 9}-15"
         (corpus / f"{i:02d}.md").write_text(f"---\ntitle: {title}\ndate: {date}\nsource: {source}\n---\n\n{body}\n")
     settings = make_settings(root / "data", top_k=3)
-    ingest([corpus], settings, embedder=embedder)
+    ingest([corpus], settings.index, embedder=embedder)
     return Pipeline(settings, embedder=embedder)
 
 
@@ -74,7 +75,7 @@ def test_date_and_source_filters(pipeline: Pipeline) -> None:
 
 
 def test_bad_filter_date_is_a_clear_error(pipeline: Pipeline) -> None:
-    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+    with pytest.raises(QuestionError, match="YYYY-MM-DD"):
         pipeline.retrieve("news", filters=Filters(since="last week"))
 
 
@@ -83,7 +84,7 @@ def test_keyword_index_follows_a_newer_store_generation(tmp_path: Path, pipeline
     retriever = pipeline.retriever
     before = retriever.keyword_index().generation
     (tmp_path / "new.md").write_text("---\ntitle: Late news\n---\n\nThe Zorblax festival was cancelled.\n")
-    ingest([tmp_path], pipeline.settings, embedder=embedder)
+    ingest([tmp_path], pipeline.settings.index, embedder=embedder)
     retriever._checked_at = 0.0
     assert retriever.keyword_index().generation != before
     assert pipeline.retrieve("Zorblax festival")[0].chunk.title == "Late news"

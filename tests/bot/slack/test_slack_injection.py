@@ -37,7 +37,7 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: 
     corpus.mkdir()
     (corpus / "hostile.jsonl").write_text(json.dumps(RECORD) + "\n" + json.dumps({"text": "Unrelated."}), "utf-8")
     settings = make_settings(corpus.parent / "data")
-    assert ingest([corpus], settings, embedder=embedder).errors == []
+    assert ingest([corpus], settings.index, embedder=embedder).errors == []
     return settings
 
 
@@ -165,6 +165,6 @@ def test_the_hostile_article_is_in_the_index_verbatim(hostile_index: Any) -> Non
     """The escaping happens at the Slack edge only: the index keeps the article's text as written."""
     from index.loaders import load_file
 
-    path = Path(hostile_index.data_dir).parent / "corpus" / "hostile.jsonl"
-    [article, _] = load_file(path, hostile_index)
+    path = Path(hostile_index.index.data_dir).parent / "corpus" / "hostile.jsonl"
+    [article, _] = load_file(path, hostile_index.index.load_limits)
     assert HOSTILE in article.text

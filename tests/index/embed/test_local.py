@@ -4,6 +4,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.errors import SettingsError
+
 REFERENCE = json.loads((Path(__file__).parent / "reference_minilm.json").read_text())
 
 
@@ -50,8 +52,8 @@ def test_llamaindex_adapter_uses_the_same_vectors(embedder) -> None:
 def test_factory_rejects_unknown_embedder(settings) -> None:
     from index.embed import make_embedder
 
-    with pytest.raises(ValueError, match="unknown NEWSBOT_EMBEDDER"):
-        make_embedder(settings.with_overrides(embedder="word2vec"))
+    with pytest.raises(SettingsError, match="unknown NEWSBOT_EMBEDDER"):
+        make_embedder(settings.with_overrides(embedder="word2vec").index)
 
 
 def test_query_vectors_are_cached_and_shared_read_only(embedder) -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from index.loaders import LoaderError, load_file, load_sources
 from index.loaders.feed import looks_like_feed
 from index.models import Article, LoadError
-from index.settings import Settings
 from tests.conftest import make_settings
 
 
@@ -31,7 +31,7 @@ def item(n: int, extra: str = "") -> str:
 def test_rss_items_become_articles(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "wire.rss"
     path.write_text(rss(item(1), item(2)), "utf-8")
-    articles = load_file(path, settings)
+    articles = load_file(path, settings.index.load_limits)
     assert [a.title for a in articles] == ["Story 1", "Story 2"]
     first = articles[0]
     assert first.text == "Body of story 1.\n\nMore & more."
@@ -53,7 +53,7 @@ def test_atom_feed_with_content(tmp_path: Path, settings: Settings) -> None:
 </feed>"""
     path = tmp_path / "times.atom"
     path.write_text(atom, "utf-8")
-    [article] = load_file(path, settings)
+    [article] = load_file(path, settings.index.load_limits)
     assert (article.title, article.text, article.date, article.author, article.source, article.url) == (
         "Launch",
         "The rocket launched.",
@@ -67,18 +67,18 @@ def test_atom_feed_with_content(tmp_path: Path, settings: Settings) -> None:
 def test_feed_is_sniffed_whatever_the_suffix(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "saved.txt"
     path.write_text(rss(item(1)), "utf-8")
-    [article] = load_file(path, settings)
+    [article] = load_file(path, settings.index.load_limits)
     assert article.title == "Story 1"
     odd = tmp_path / "feed.download"
     odd.write_text(rss(item(2)), "utf-8")
-    assert [a.title for a in load_file(odd, settings)] == ["Story 2"]
+    assert [a.title for a in load_file(odd, settings.index.load_limits)] == ["Story 2"]
 
 
 def test_feed_cap_is_reported(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data", max_feed_items=2)
     path = tmp_path / "wire.xml"
     path.write_text(rss(item(1), item(2), item(3)), "utf-8")
-    items = list(load_sources([path], settings))
+    items = list(load_sources([path], settings.index.load_limits, skip=settings.index.data_dir))
     assert [a.title for a in items if isinstance(a, Article)] == ["Story 1", "Story 2"]
     [error] = [e for e in items if isinstance(e, LoadError)]
     assert error.source == str(path)
@@ -88,7 +88,7 @@ def test_feed_cap_is_reported(tmp_path: Path) -> None:
 def test_truncated_feed_keeps_items_and_reports_the_breakage(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "cut.xml"
     path.write_text(rss(item(1), item(2))[:-40], "utf-8")
-    items = list(load_sources([path], settings))
+    items = list(load_sources([path], settings.index.load_limits, skip=settings.index.data_dir))
     assert "Story 1" in [a.title for a in items if isinstance(a, Article)]
     errors = [e for e in items if isinstance(e, LoadError)]
     assert any(e.error.startswith("invalid XML") for e in errors)
@@ -106,7 +106,7 @@ def test_broken_or_empty_feeds_are_errors(tmp_path: Path, settings: Settings, co
     path = tmp_path / "f.xml"
     path.write_text(content, "utf-8")
     with pytest.raises(LoaderError, match=reason):
-        load_file(path, settings)
+        load_file(path, settings.index.load_limits)
 
 
 def test_looks_like_feed() -> None:

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.pipeline import QuestionError
+from bot.settings import Settings
 from index.loaders import LoaderError, load_file, load_sources
 from index.loaders.registry import KNOWN_SUFFIXES
 from index.models import Article, LoadError
-from index.settings import Settings
 
 FUZZ = settings(
     max_examples=int(os.environ.get("NEWSBOT_FUZZ_EXAMPLES", "150")),
@@ -63,7 +63,7 @@ def file_name(key: str) -> str:
 
 def check_load(path: Path, settings: Settings) -> tuple[list[Article], list[LoadError]]:
     """Load `path` both ways and check the contract; returns what `load_sources` gave."""
-    items = list(load_sources([path], settings))
+    items = list(load_sources([path], settings.index.load_limits, skip=settings.index.data_dir))
     articles = [i for i in items if isinstance(i, Article)]
     errors = [i for i in items if isinstance(i, LoadError)]
     assert len(articles) + len(errors) == len(items) and items, "load_sources must yield something"
@@ -76,7 +76,7 @@ def check_load(path: Path, settings: Settings) -> tuple[list[Article], list[Load
         assert not _CONTROLS & set(article.text), "control characters must not reach the index"
         assert unicodedata.is_normalized("NFC", article.text)
     try:
-        loaded = load_file(path, settings)
+        loaded = load_file(path, settings.index.load_limits)
     except LoaderError as error:
         assert str(error).strip()
         assert not articles, "load_file refused a file load_sources loaded"
@@ -281,7 +281,7 @@ def test_a_folder_of_hostile_files_reports_each_and_loads_the_rest(tmp_path: Pat
     }
     for name, data in hostile.items():
         (root / name).write_bytes(data)
-    items = list(load_sources([root], settings))
+    items = list(load_sources([root], settings.index.load_limits, skip=settings.index.data_dir))
     errors = {Path(e.source).name for e in items if isinstance(e, LoadError)}
     assert {"nested.html", "deep.json", "binary.xml", "truncated.xml", "latin1.jsonl", "empty.md"} <= errors
     assert not any(e.error.startswith("could not load:") for e in items if isinstance(e, LoadError))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.settings import Settings
 from index.loaders import load_file
 from index.loaders.htmlpage import html_to_text, looks_like_html
-from index.settings import Settings
 
 PAGE = """<!DOCTYPE html>
 <html><head>
@@ -40,7 +40,7 @@ PAGE = """<!DOCTYPE html>
 def test_html_page_main_text_and_metadata(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "rates.html"
     path.write_text(PAGE, "utf-8")
-    [article] = load_file(path, settings)
+    [article] = load_file(path, settings.index.load_limits)
     assert article.title == "Central bank holds rates"
     assert article.date == "2023-10-05"
     assert article.url == "https://example.com/news/rates"
@@ -63,7 +63,7 @@ def test_html_without_article_uses_body_blocks(tmp_path: Path, settings: Setting
     )
     path = tmp_path / "plain.htm"
     path.write_text(page, "utf-8")
-    [article] = load_file(path, settings)
+    [article] = load_file(path, settings.index.load_limits)
     assert article.title == "Plain page"
     assert article.date == "2022-02-03"
     assert article.text == "First Feb 3 words.\n\nSecond words."
@@ -75,7 +75,7 @@ def test_html_declared_charset_decodes_latin1(tmp_path: Path, settings: Settings
     page = '<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><p>Un caf\xe9 cr\xe8me.</p>'
     path = tmp_path / "latin.html"
     path.write_bytes(page.encode("latin-1"))
-    [article] = load_file(path, settings)
+    [article] = load_file(path, settings.index.load_limits)
     assert article.title == "Café"
     assert article.text == "Un café crème."
 

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from index.loaders import load_file
 from index.loaders.seed import drop_caption, is_seed
 from index.sentences import split_sentences
-from index.settings import Settings
 from tests.conftest import SEEDS
 
 SEED = SEEDS / "000_91d4d3be40749d7a.txt"
 
 
 def test_seed_file_loads_with_date_title_and_source(settings: Settings) -> None:
-    [article] = load_file(SEED, settings)
+    [article] = load_file(SEED, settings.index.load_limits)
     assert article.date == "2019-03-27"
     assert article.source == SEED.name
     assert article.source_path == str(SEED.resolve())
@@ -26,7 +26,7 @@ def test_seed_file_loads_with_date_title_and_source(settings: Settings) -> None:
 
 
 def test_seed_caption_is_not_in_the_text(settings: Settings) -> None:
-    [article] = load_file(SEED, settings)
+    [article] = load_file(SEED, settings.index.load_limits)
     assert "People attend" not in article.text
     assert "Photo: VCG" not in article.text
     assert "date 2019" not in article.text
@@ -34,7 +34,7 @@ def test_seed_caption_is_not_in_the_text(settings: Settings) -> None:
 
 
 def test_seed_glued_sentences_become_two(settings: Settings) -> None:
-    [article] = load_file(SEED, settings)
+    [article] = load_file(SEED, settings.index.load_limits)
     sentences = split_sentences(article.text)
     boycott = next(i for i, s in enumerate(sentences) if s.endswith("US boycott."))
     assert sentences[boycott].startswith("Analysts hailed it")
@@ -47,7 +47,7 @@ def test_seed_glued_sentences_become_two(settings: Settings) -> None:
 def test_seed_header_without_leading_space_and_no_caption(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "a.txt"
     path.write_text("date 2021-05-06 Prices rose.They fell later.\n\nSecond paragraph here.", "utf-8")
-    [article] = load_file(path, settings)
+    [article] = load_file(path, settings.index.load_limits)
     assert article.date == "2021-05-06"
     assert article.text == "Prices rose. They fell later.\n\nSecond paragraph here."
     assert article.title == "Prices rose."
@@ -56,7 +56,7 @@ def test_seed_header_without_leading_space_and_no_caption(tmp_path: Path, settin
 def test_seed_invalid_date_is_none(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "a.txt"
     path.write_text(" date 2021-13-45 Body text.", "utf-8")
-    [article] = load_file(path, settings)
+    [article] = load_file(path, settings.index.load_limits)
     assert article.date is None
     assert article.text == "Body text."
 

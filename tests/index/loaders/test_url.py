@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from index.loaders import load_sources
 from index.models import Article, LoadError
-from index.settings import Settings
 from tests.conftest import make_settings
 
 PAGE = (
@@ -60,7 +60,7 @@ def base_url() -> Iterator[str]:
 
 
 def test_html_url(base_url: str, settings: Settings) -> None:
-    [article] = list(load_sources([f"{base_url}/page"], settings))
+    [article] = list(load_sources([f"{base_url}/page"], settings.index.load_limits, skip=settings.index.data_dir))
     assert isinstance(article, Article)
     assert (article.title, article.text, article.author) == ("Local page", "The local page says hello.", "Lu Wei")
     assert article.url == f"{base_url}/page"
@@ -71,7 +71,7 @@ def test_html_url(base_url: str, settings: Settings) -> None:
 
 def test_feed_json_and_charset_urls(base_url: str, settings: Settings) -> None:
     urls = [f"{base_url}/feed", f"{base_url}/data", f"{base_url}/latin", f"{base_url}/sniffed"]
-    items = list(load_sources(urls, settings))
+    items = list(load_sources(urls, settings.index.load_limits))
     assert all(isinstance(i, Article) for i in items)
     assert [(i.title, i.text) for i in items if isinstance(i, Article)] == [
         ("Item one", "First item."),
@@ -84,7 +84,11 @@ def test_feed_json_and_charset_urls(base_url: str, settings: Settings) -> None:
 
 def test_url_errors_are_reported(base_url: str, tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data", max_file_bytes=40)
-    items = list(load_sources([f"{base_url}/missing", f"{base_url}/page"], settings))
+    items = list(
+        load_sources(
+            [f"{base_url}/missing", f"{base_url}/page"], settings.index.load_limits, skip=settings.index.data_dir
+        )
+    )
     assert items == [
         LoadError(f"{base_url}/missing", "HTTP 404 Not Found"),
         LoadError(f"{base_url}/page", "response larger than 40 bytes (NEWSBOT_MAX_FILE_BYTES)"),
@@ -95,6 +99,8 @@ def test_unreachable_url_is_reported(settings: Settings) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     port = server.server_address[1]
     server.server_close()
-    [error] = list(load_sources([f"http://127.0.0.1:{port}/gone"], settings))
+    [error] = list(
+        load_sources([f"http://127.0.0.1:{port}/gone"], settings.index.load_limits, skip=settings.index.data_dir)
+    )
     assert isinstance(error, LoadError)
     assert error.error.startswith("cannot fetch:")

@@ -10,7 +10,7 @@ import pytest
 
 from index.models import Article
 from measure.eval.dataset import DatasetError, Evidence, load_dataset
-from tests.conftest import REPO, make_settings
+from tests.conftest import REPO
 
 ARTICLES = [
     {
@@ -197,7 +197,7 @@ def test_seeds_gold_set_quotes_are_verbatim_in_the_loaded_article(tmp_path: Path
 
     dataset = load_dataset(REPO / "measure" / "gold" / "seeds")
     assert dataset.corpus_dir == (REPO / "seeds").resolve()
-    articles = [a for a in load_sources([dataset.corpus_dir], make_settings(tmp_path)) if isinstance(a, Article)]
+    articles = [a for a in load_sources([dataset.corpus_dir]) if isinstance(a, Article)]
     texts = {Path(a.source_path).name: a.text for a in articles}
     assert len(dataset.queries) >= 12 and sum(not q.answerable for q in dataset.queries) >= 4
     for query in dataset.queries:

@@ -10,7 +10,7 @@ from tests.conftest import SEEDS, ZTE_QUESTION
 
 @pytest.fixture(scope="module")
 def seed_article(seeded_settings):  # type: ignore[no-untyped-def]
-    (article,) = list(load_sources([SEEDS], seeded_settings))
+    (article,) = list(load_sources([SEEDS], seeded_settings.index.load_limits, skip=seeded_settings.index.data_dir))
     return article
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
 from bot.core.models import Answer, Hit
 from bot.core.pipeline import Pipeline
+from bot.core.settings import PROMPTS_DIR
+from bot.settings import Settings
 from index.ingest import ingest
-from index.settings import PROJECT_ROOT, Settings
 from tests.conftest import make_settings
 from tests.support.openai_server import Reply, ScriptedOpenAIServer, scripted_openai_server
 
@@ -53,7 +53,7 @@ def injected_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settin
     for name, text in OTHERS.items():
         (corpus / name).write_text(text, "utf-8")
     settings = make_settings(root / "data")
-    report = ingest([corpus], settings, embedder=embedder)
+    report = ingest([corpus], settings.index, embedder=embedder)
     assert report.errors == [] and report.articles_added == 3
     return settings
 
@@ -69,7 +69,7 @@ def llm_pipeline(index: Settings, server: ScriptedOpenAIServer, embedder) -> Pip
         llm_setting="openai:scripted-model",
         openai_base_url=server.base_url,
         openai_api_key=SecretStr("sk-test-injection"),
-        prompts_dir=PROJECT_ROOT / "prompts",
+        prompts_dir=PROMPTS_DIR,
         llm_max_retries=0,
     )
     return Pipeline(settings, embedder=embedder)
@@ -149,5 +149,5 @@ def test_injection_in_the_question_cites_only_real_chunks(injected_index: Settin
 
 
 def test_source_delimiters_in_the_data_dir_prompts_are_the_ones_the_code_checks() -> None:
-    block = (Path(PROJECT_ROOT) / "prompts" / "source_block.txt").read_text("utf-8")
+    block = (PROMPTS_DIR / "source_block.txt").read_text("utf-8")
     assert block.startswith('<source n="{n}">') and block.rstrip().endswith("</source>")

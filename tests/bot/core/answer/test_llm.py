@@ -16,8 +16,9 @@ from bot.core.answer.llm import AnswerBackendError, LLMAnswerer, make_llm
 from bot.core.citations import REFUSAL_TEXT
 from bot.core.models import Answer, Hit, Turn
 from bot.core.prompts import PromptError, load_prompt
+from bot.core.settings import PROMPTS_DIR
+from bot.settings import Settings
 from index.models import Chunk
-from index.settings import PROJECT_ROOT, Settings
 from tests.support.openai_server import Reply, ScriptedOpenAIServer, scripted_openai_server
 
 KEY = "sk-test-secret-0123456789"
@@ -59,7 +60,7 @@ def llm_settings(tmp_path: Path, base_url: str | None, **overrides: object) -> S
     """Settings for the LLM path only, isolated from the environment and `.env`."""
     values: dict[str, object] = {
         "data_dir": tmp_path / "data",
-        "prompts_dir": PROJECT_ROOT / "prompts",
+        "prompts_dir": PROMPTS_DIR,
         "llm_setting": "openai:scripted-model",
         "openai_base_url": base_url,
         "openai_api_key": SecretStr(KEY),
@@ -67,7 +68,7 @@ def llm_settings(tmp_path: Path, base_url: str | None, **overrides: object) -> S
         "llm_max_retries": 1,
         **overrides,
     }
-    return Settings(_env_file=None, **values)
+    return Settings.from_env(None, **values)
 
 
 def answerer_for(server: ScriptedOpenAIServer, tmp_path: Path, *script: Reply, **overrides: object) -> LLMAnswerer:
@@ -301,4 +302,4 @@ def test_no_key_and_no_base_url_is_a_clear_error(tmp_path) -> None:
 def test_a_missing_prompt_file_names_the_file(tmp_path) -> None:
     settings = llm_settings(tmp_path, None, prompts_dir=tmp_path)
     with pytest.raises(PromptError, match=r"prompt 'system' not found: expected .*system\.txt"):
-        load_prompt(settings, "system")
+        load_prompt(settings.answer, "system")

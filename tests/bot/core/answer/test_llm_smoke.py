@@ -23,8 +23,9 @@ from pydantic import SecretStr
 
 from bot.core.answer.llm import LLMAnswerer
 from bot.core.models import Answer, Hit, Turn
+from bot.core.settings import PROMPTS_DIR
+from bot.settings import Settings
 from index.models import Chunk
-from index.settings import PROJECT_ROOT, Settings
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -144,10 +145,10 @@ def hits() -> list[Hit]:
 
 @pytest.fixture
 def answerer(base_url: str, tmp_path: Path) -> LLMAnswerer:
-    settings = Settings(
-        _env_file=None,
+    settings = Settings.from_env(
+        None,
         data_dir=tmp_path / "data",
-        prompts_dir=PROJECT_ROOT / "prompts",
+        prompts_dir=PROMPTS_DIR,
         llm_setting="openai:smollm2",
         openai_base_url=base_url,
         openai_api_key=SecretStr("not-needed"),

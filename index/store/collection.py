@@ -1,146 +1,39 @@
-"""The vector store: one Chroma collection, embedded (`PersistentClient`) or a server (`HttpClient`).
+"""The vector store: one Chroma collection plus the checks and bookkeeping newsbot needs around it.
 
-Chroma is the source of truth for what is indexed. Every chunk carries its article's content hash and
-chunk count, so the ingest manifest and the BM25 index can always be rebuilt from it, and a crash
-between two writes is detectable (an article whose chunks disagree with its own count).
-The collection's metadata records the embedder (checked on open) and a `generation` that changes on
-every write, so readers know when their keyword index is stale.
+Chroma is the source of truth for what is indexed (see `index.store.schema`). The collection's metadata
+records the embedder (checked on open) and a `generation` that changes on every write, so readers know
+when their keyword index is stale.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any, TypeVar
 
 import numpy as np
 
-from index.lock import LeaseHolder, WriteLease
+from index.errors import StoreError
 from index.models import Chunk
-from index.settings import Settings
+from index.settings import IndexSettings
+from index.store.connection import connect, describe, is_connection_error, server_down, with_retries
+from index.store.lease import LeaseHolder, WriteLease
+from index.store.schema import WRITING, chunk_metadata, stored_chunk
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-WRITING = "writing"
 READ_PAGE = 5000
-
-
-class StoreError(RuntimeError):
-    """The store cannot be used as asked; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    """A chunk as read back from the store, with the bookkeeping fields ingest needs."""
-
-    chunk: Chunk
-    content_hash: str
-    n_chunks: int
-    source_path: str
-
-
-def chunk_metadata(chunk: Chunk, content_hash: str, n_chunks: int, source_path: str) -> dict[str, Any]:
-    """Flat scalar metadata (Chroma allows no None and no lists)."""
-    date = chunk.date or ""
-    return {
-        "article_id": chunk.article_id,
-        "n": chunk.n,
-        "n_chunks": n_chunks,
-        "start": chunk.start,
-        "end": chunk.end,
-        "title": chunk.title,
-        "date": date,
-        "date_ord": int(date.replace("-", "")) if date else 0,
-        "source": chunk.source,
-        "url": chunk.url,
-        "author": chunk.author,
-        "content_hash": content_hash,
-        "source_path": source_path,
-    }
-
-
-def stored_chunk(document: str, meta: dict[str, Any]) -> StoredChunk:
-    chunk = Chunk(
-        article_id=str(meta["article_id"]),
-        n=int(meta["n"]),
-        text=document,
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        title=str(meta.get("title", "")),
-        date=str(meta.get("date") or "") or None,
-        source=str(meta.get("source", "")),
-        url=str(meta.get("url", "")),
-        author=str(meta.get("author", "")),
-    )
-    return StoredChunk(chunk, str(meta["content_hash"]), int(meta["n_chunks"]), str(meta.get("source_path", "")))
-
-
-RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
-"""Waits between attempts against a Chroma server: 5 attempts within ~7.5 s, enough for a restart."""
-CONNECT_TIMEOUT_S = 5.0
-READ_TIMEOUT_S = 120.0
-"""Chroma's HTTP client waits forever by default; a hung server must not hang a worker."""
-_CONNECTION_WORDS = (
-    "connect",
-    "timeout",
-    "timed out",
-    "unavailable",
-    "refused",
-    "reset by peer",
-    "broken pipe",
-    "readerror",
-    "writeerror",
-    "remoteprotocolerror",
-    "502",
-    "503",
-    "504",
-)
-
-
-def _with_retries(what: str, call: Callable[[], T], delays: Sequence[float] = RETRY_DELAYS_S) -> T:
-    """Bounded retries for a Chroma server that is briefly away; other errors are raised at once."""
-    for attempt, delay in enumerate([*delays, None], start=1):
-        try:
-            return call()
-        except Exception as exc:
-            if delay is None or not _is_connection_error(exc) or _is_slow_request(exc):
-                raise
-            log.warning("chroma %s failed (%s); retry %d/%d in %.1fs", what, exc, attempt, len(delays), delay)
-            time.sleep(delay)
-    raise AssertionError("unreachable")
-
-
-def _is_connection_error(exc: Exception) -> bool:
-    text = f"{type(exc).__name__} {exc}".lower()
-    return any(word in text for word in _CONNECTION_WORDS)
-
-
-def _is_slow_request(exc: Exception) -> bool:
-    """A request the server accepted but did not answer in READ_TIMEOUT_S: retrying would multiply the wait."""
-    return type(exc).__name__ in {"ReadTimeout", "WriteTimeout"}
-
-
-def _server_down(settings: Settings, what: str, exc: Exception) -> StoreError:
-    return StoreError(
-        f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} to {what} after "
-        f"{len(RETRY_DELAYS_S) + 1} attempts ({exc}); is `chroma run` up? check CHROMA_HOST / CHROMA_PORT"
-    )
 
 
 class Store:
     """One Chroma collection plus the checks and bookkeeping newsbot needs around it."""
 
-    def __init__(self, settings: Settings, embedder_name: str, embedder_dim: int, *, create: bool) -> None:
+    def __init__(self, settings: IndexSettings, embedder_name: str, embedder_dim: int, *, create: bool) -> None:
         self.settings = settings
         self.embedder_name = embedder_name
-        self.location = self._describe(settings)
-        self._client = self._connect(settings)
+        self.location = describe(settings)
+        self._client = connect(settings)
         self.collection = self._open_collection(create, embedder_name, embedder_dim)
         self._lease: WriteLease | None = None
 
@@ -151,41 +44,13 @@ class Store:
 
         return ChromaVectorStore(chroma_collection=self.collection)
 
-    @staticmethod
-    def _describe(settings: Settings) -> str:
-        if settings.chroma_host:
-            return f"chroma server http://{settings.chroma_host}:{settings.chroma_port}"
-        return str((settings.data_dir / "chroma").resolve())
-
-    @staticmethod
-    def _connect(settings: Settings) -> Any:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        if settings.chroma_host:
-            try:
-                client = _with_retries(
-                    "connect",
-                    lambda: chromadb.HttpClient(
-                        host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-                    ),
-                )
-            except Exception as exc:
-                raise _server_down(settings, "connect", exc) from exc
-            _set_http_timeouts(client)
-            return client
-        path = settings.data_dir / "chroma"
-        path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-
     def _call(self, what: str, call: Callable[[], T]) -> T:
         """One Chroma call: retried while a server is away, then a StoreError that says where to look."""
         try:
-            return _with_retries(what, call) if self.settings.chroma_host else call()
+            return with_retries(what, call) if self.settings.chroma_host else call()
         except Exception as exc:
-            if self.settings.chroma_host and _is_connection_error(exc):
-                raise _server_down(self.settings, what, exc) from exc
+            if self.settings.chroma_host and is_connection_error(exc):
+                raise server_down(self.settings, what, exc) from exc
             raise
 
     def _open_collection(self, create: bool, embedder_name: str, embedder_dim: int) -> Any:
@@ -357,12 +222,3 @@ class Store:
             (stored_chunk(d, m).chunk, 1.0 - float(dist))
             for d, m, dist in zip(result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True)
         ]
-
-
-def _set_http_timeouts(client: Any) -> None:
-    """Bound every request to a Chroma server (the client's default is to wait forever)."""
-    import httpx
-
-    session = getattr(getattr(client, "_server", None), "_session", None)
-    if isinstance(session, httpx.Client):
-        session.timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)

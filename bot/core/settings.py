@@ -1,0 +1,93 @@
+"""The query core's settings part, and `CoreSettings`: the parts the core needs, composed.
+
+`NEWSBOT_LLM` is parsed once, here (`AnswerSettings.backend`); the answerer factory only dispatches on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from index.errors import SettingsError
+from index.settings import IndexSettings, OpenAISettings, SettingsPart, env
+
+PROMPTS_DIR = Path(str(resources.files("prompts")))
+"""The prompts shipped with newsbot (package data, so a wheel install has them too)."""
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+BACKENDS = ("extractive", "openai")
+
+
+@dataclass(frozen=True)
+class Backend:
+    """The answer backend `NEWSBOT_LLM` names: `kind` (extractive, openai) and its `model`, if any."""
+
+    kind: str
+    model: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.model}" if self.model else self.kind
+
+
+class AnswerSettings(SettingsPart):
+    """How questions are answered: the backend, how many chunks to read, the prompts, the limits."""
+
+    llm_setting: str | None = Field(None, validation_alias=env("NEWSBOT_LLM"))
+    top_k: int = Field(8, ge=1, le=100, validation_alias=env("NEWSBOT_TOP_K"))
+    prompts_dir: Path = Field(PROMPTS_DIR, validation_alias=env("NEWSBOT_PROMPTS_DIR"))
+    max_question_chars: int = Field(2_000, ge=1, validation_alias=env("NEWSBOT_MAX_QUESTION_CHARS"))
+
+
+class CoreSettings(BaseModel):
+    """The parts the query core reads; the root `bot.settings.Settings` adds the front ends' parts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: IndexSettings = Field(default_factory=IndexSettings.read)
+    openai: OpenAISettings = Field(default_factory=OpenAISettings.read)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings.read)
+
+    @classmethod
+    def from_env(cls, env_file: str | Path | None = ".env", **values: Any) -> Self:
+        """Every part read from the environment and `env_file`, with flat `values` (field names) on top."""
+        parts: dict[str, Any] = {}
+        unknown = set(values)
+        for name, field in cls.model_fields.items():
+            part_type = field.annotation
+            own = {k: v for k, v in values.items() if k in part_type.model_fields}  # type: ignore[union-attr]
+            unknown -= own.keys()
+            parts[name] = part_type.read(env_file, **own)  # type: ignore[union-attr]
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(**parts)
+
+    def with_overrides(self, **values: Any) -> Self:
+        """A copy with some fields replaced (the CLI's `--data-dir`, `--top-k`; None leaves a field as it is),
+        validated like the original, so that a secret given here is a SecretStr too."""
+        updates = {k: v for k, v in values.items() if v is not None}
+        parts: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            part = getattr(self, name)
+            own = {k: v for k, v in updates.items() if k in type(part).model_fields}
+            parts[name] = type(part).model_validate({**part.model_dump(), **own}) if own else part
+            for key in own:
+                updates.pop(key)
+        if updates:
+            raise TypeError(f"unknown settings: {', '.join(sorted(updates))}")
+        return type(self)(**parts)
+
+    @property
+    def backend(self) -> Backend:
+        """The answer backend: `NEWSBOT_LLM`, else OpenAI when a key is set, else extractive."""
+        raw = (self.answer.llm_setting or "").strip()
+        if not raw:
+            return Backend("openai", DEFAULT_OPENAI_MODEL) if self.openai.openai_api_key else Backend("extractive")
+        kind, _, model = raw.partition(":")
+        if kind not in BACKENDS:
+            raise SettingsError(f"unknown NEWSBOT_LLM {raw!r}: use extractive or openai:<model>")
+        if kind == "openai" and not model.strip():
+            raise SettingsError("NEWSBOT_LLM=openai:<model> needs a model, e.g. openai:gpt-4o-mini")
+        return Backend(kind, model.strip())

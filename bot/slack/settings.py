@@ -1,0 +1,20 @@
+"""The Slack front end's settings part: credentials, the Web API address, rate limit and allow-list."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+
+from index.settings import SettingsPart, env
+
+
+class SlackSettings(SettingsPart):
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=env("SLACK_BOT_TOKEN"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=env("SLACK_APP_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias=env("SLACK_SIGNING_SECRET"))
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=env("SLACK_API_URL"))
+    slack_rate_limit_per_min: int = Field(10, ge=1, validation_alias=env("NEWSBOT_SLACK_RATE_LIMIT"))
+    slack_allowed_channels: str = Field("", validation_alias=env("NEWSBOT_SLACK_CHANNELS"))
+
+    @property
+    def allowed_channels(self) -> frozenset[str]:
+        return frozenset(c.strip() for c in self.slack_allowed_channels.split(",") if c.strip())

@@ -1,0 +1,102 @@
+"""Reaching Chroma: an embedded `PersistentClient` or a server's `HttpClient`, with bounded retries and timeouts."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from index.errors import StoreError
+from index.settings import IndexSettings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
+"""Waits between attempts against a Chroma server: 5 attempts within ~7.5 s, enough for a restart."""
+CONNECT_TIMEOUT_S = 5.0
+READ_TIMEOUT_S = 120.0
+"""Chroma's HTTP client waits forever by default; a hung server must not hang a worker."""
+_CONNECTION_WORDS = (
+    "connect",
+    "timeout",
+    "timed out",
+    "unavailable",
+    "refused",
+    "reset by peer",
+    "broken pipe",
+    "readerror",
+    "writeerror",
+    "remoteprotocolerror",
+    "502",
+    "503",
+    "504",
+)
+
+
+def with_retries(what: str, call: Callable[[], T], delays: Sequence[float] = RETRY_DELAYS_S) -> T:
+    """Bounded retries for a Chroma server that is briefly away; other errors are raised at once."""
+    for attempt, delay in enumerate([*delays, None], start=1):
+        try:
+            return call()
+        except Exception as exc:
+            if delay is None or not is_connection_error(exc) or is_slow_request(exc):
+                raise
+            log.warning("chroma %s failed (%s); retry %d/%d in %.1fs", what, exc, attempt, len(delays), delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def is_connection_error(exc: Exception) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(word in text for word in _CONNECTION_WORDS)
+
+
+def is_slow_request(exc: Exception) -> bool:
+    """A request the server accepted but did not answer in READ_TIMEOUT_S: retrying would multiply the wait."""
+    return type(exc).__name__ in {"ReadTimeout", "WriteTimeout"}
+
+
+def server_down(settings: IndexSettings, what: str, exc: Exception) -> StoreError:
+    return StoreError(
+        f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} to {what} after "
+        f"{len(RETRY_DELAYS_S) + 1} attempts ({exc}); is `chroma run` up? check CHROMA_HOST / CHROMA_PORT"
+    )
+
+
+def describe(settings: IndexSettings) -> str:
+    if settings.chroma_host:
+        return f"chroma server http://{settings.chroma_host}:{settings.chroma_port}"
+    return str((settings.data_dir / "chroma").resolve())
+
+
+def connect(settings: IndexSettings) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        try:
+            client = with_retries(
+                "connect",
+                lambda: chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                ),
+            )
+        except Exception as exc:
+            raise server_down(settings, "connect", exc) from exc
+        _set_http_timeouts(client)
+        return client
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _set_http_timeouts(client: Any) -> None:
+    """Bound every request to a Chroma server (the client's default is to wait forever)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
