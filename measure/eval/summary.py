@@ -5,16 +5,15 @@ Pure like metrics.py: run.py gathers `Outcome`s, this module only counts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.citations.markers import MARKER
 from measure.eval import metrics
 from measure.eval.dataset import Query
 from measure.eval.metrics import RetrievedSpan
 
-_MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
 HIT_KS = (1, 4, 10)
 RECALL_K = 10
 
@@ -85,7 +84,7 @@ def score_outcome(outcome: Outcome) -> QueryScores:
     that is not a refusal and that matches (whole phrase, or the yes/no stance).
     """
     query = outcome.query
-    text = _MARKER.sub(" ", outcome.answer)
+    text = MARKER.sub(" ", outcome.answer)
     if query.answerable:
         correct = not outcome.refused and metrics.answer_correct(text, query.answers)
         f1 = 0.0 if outcome.refused else metrics.token_f1(text, query.answers)

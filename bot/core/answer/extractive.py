@@ -9,13 +9,15 @@ calibrated on the MultiHop-RAG dev set (see README, "How refusal is calibrated")
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.core.answer.terms import QuestionTerms, stems
-from bot.core.citations import strip_markers
-from bot.core.models import REFUSAL_TEXT, Answer, Citation, Hit, Turn
+from bot.core.answer.terms import QuestionTerms
+from bot.core.citations.assemble import refusal, see_also
+from bot.core.citations.markers import strip_markers
+from bot.core.condense import condense_heuristic
+from bot.core.models import Answer, Citation, Hit, Turn
+from bot.core.text import stems
 from index.embed import Embedder
 from index.sentences import sentence_spans
 
@@ -114,16 +116,10 @@ class ExtractiveAnswerer:
     def _compose(self, question: str, ranking: Ranking) -> Answer:
         ranked, terms = ranking.ranked, ranking.terms
         if not ranked:
-            return Answer(question=question, answer=REFUSAL_TEXT, refused=True, backend=self.name)
+            return refusal(question, [], self.name)
         best = ranked[0]
         if self._refuses(terms, ranking.retrieved, best):
-            return Answer(
-                question=question,
-                answer=REFUSAL_TEXT,
-                refused=True,
-                backend=self.name,
-                see_also=_see_also(ranked),
-            )
+            return refusal(question, see_also((c.hit, c.text, round(c.score, 4)) for c in ranked), self.name)
         chosen = [best]
         covered = set(best.stems)
         for candidate in ranked[1:]:
@@ -206,53 +202,3 @@ def _adjacent_runs(quotes: list[Candidate]) -> list[Candidate]:
         else:
             runs.append(quote)
     return runs
-
-
-def _see_also(ranked: list[Candidate], limit: int = 3) -> list[Citation]:
-    seen: list[Candidate] = []
-    for candidate in ranked:
-        if all(c.hit.chunk.article_id != candidate.hit.chunk.article_id for c in seen):
-            seen.append(candidate)
-        if len(seen) == limit:
-            break
-    return [_citation(i, c) for i, c in enumerate(seen, start=1)]
-
-
-_FOLLOW_UP = re.compile(
-    r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*\??\s*$|^\s*and\s+(?P<bare>.+?)\s*\??\s*$",
-    re.I,
-)
-_PRONOUNS = frozenset("it its they them their he him his she her this that these those there".split())
-
-
-# Condensed questions become the history of the next turn: a bounded context keeps them from growing
-# turn after turn until they are over NEWSBOT_MAX_QUESTION_CHARS.
-_CONTEXT_WORDS = 40
-
-
-def condense_heuristic(history: Sequence[Turn], question: str) -> str:
-    """Make a follow-up standalone without a language model.
-
-    - "and what about X?" / "how about X?" / "and X?": the previous question with its first name
-      (a capitalised word that is not the first word) replaced by X;
-    - a question with a pronoun (it, they, this ...) or under four words: the previous question's
-      content words are appended in parentheses, which is what retrieval needs;
-    - anything else is already standalone.
-    """
-    if not history:
-        return question
-    previous = history[-1].question
-    match = _FOLLOW_UP.match(question)
-    if match:
-        subject = (match.group("subject") or match.group("bare")).strip()
-        names = [w for i, w in enumerate(previous.split()) if i > 0 and w[:1].isupper()]
-        if names:
-            name = names[0].strip("?,.!'\"")
-            return previous.replace(name, subject, 1)
-        return f"{previous.rstrip('?')} — {subject}?"
-    tokens = [w.lower().strip("?,.!") for w in question.split()]
-    if len(tokens) < 4 or _PRONOUNS & set(tokens):
-        words = [w for w in previous.rstrip("?").split() if w.lower() not in _PRONOUNS]
-        context = " ".join(words[:_CONTEXT_WORDS])
-        return f"{question.rstrip()} ({context})"
-    return question

@@ -16,7 +16,8 @@ from llama_index.llms.openai import OpenAI
 from llama_index.llms.openai.utils import ALL_AVAILABLE_MODELS
 from llama_index.llms.openai_like import OpenAILike
 
-from bot.core.citations import StreamRewriter, build_answer, refusal
+from bot.core.citations.assemble import build_answer, nearest_sentences, refusal, see_also
+from bot.core.citations.stream import StreamRewriter
 from bot.core.errors import AnswerBackendError
 from bot.core.models import Answer, Hit, Turn
 from bot.core.prompts import refusal_sentinel, render
@@ -129,7 +130,7 @@ class LLMAnswerer:
     def answer(self, question: str, hits: list[Hit], *, on_token: Callable[[str], None] | None = None) -> Answer:
         """The model's answer over `hits`; with no hits there is nothing to answer from, so it refuses."""
         if not hits:
-            return refusal(question, hits, self.name)
+            return refusal(question, see_also(nearest_sentences(question, hits)), self.name)
         messages = self.messages(question, hits)
         if on_token is None:
             reply = self._chat(messages)

@@ -4,42 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-STOPWORDS = frozenset(
-    """
-    a an the and or but if then than so of to in on at by for with from about into over under after
-    before between during as is are was were be been being am do does did done doing have has had having
-    it its it's this that these those there here what which who whom whose when where why how whether i
-    me my we our you your he him his she her they them their not no nor can could would should will
-    shall may might must also just only very more most much many some any all each both either neither
-    such same other another own up down out off again further once s t say says said tell told report
-    reported according mention mentioned article articles news did does regarding concerning
-    """.split()
-)
+from bot.core.text import STOPWORDS, stemmer, stems, words
+
 _WH = frozenset(["which", "what", "whose"])
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
-
-
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def words(text: str) -> list[str]:
-    return [w.strip("'’") for w in _WORD.findall(text)]
-
-
-def stems(text: str) -> list[str]:
-    """Lower-cased, stemmed content words of `text`."""
-    kept = [w.lower() for w in words(text) if w.lower() not in STOPWORDS and w]
-    return _stemmer().stemWords(kept) if kept else []
 
 
 @dataclass(frozen=True)
@@ -64,11 +35,11 @@ class QuestionTerms:
             if (any(c.isdigit() for c in w) or (w[:1].isupper() and i > 0) or (w.isupper() and len(w) > 1))
             and w.lower() not in STOPWORDS
         }
-        key = frozenset(_stemmer().stemWords(sorted(key_raw))) if key_raw else frozenset()
+        key = frozenset(stemmer().stemWords(sorted(key_raw))) if key_raw else frozenset()
         # "which city", "what date": the word after the wh-word names the answer's type, and the
         # sentence holding the answer rarely repeats it.
         heads = [b.lower() for a, b in itertools.pairwise(tokens) if a.lower() in _WH and b.lower() not in STOPWORDS]
-        answer_type = frozenset(_stemmer().stemWords(heads)) if heads else frozenset()
+        answer_type = frozenset(stemmer().stemWords(heads)) if heads else frozenset()
         weights = {}
         for stem in stems(question):
             idf = math.log(1 + n / (1 + df.get(stem, 0)))

@@ -8,19 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.citations import (
-    REFUSAL_TEXT,
-    StreamRewriter,
-    best_quote,
-    build_answer,
-    cited_numbers,
-    claims,
-    idf_weights,
-    is_refusal,
-    renumber,
-    strip_source_list,
-)
-from bot.core.models import Answer, Hit
+from bot.core.citations.assemble import build_answer
+from bot.core.citations.markers import cited_numbers, claims, renumber
+from bot.core.citations.quotes import best_quote, idf_weights
+from bot.core.citations.reply import is_refusal, strip_source_list
+from bot.core.citations.stream import StreamRewriter
+from bot.core.models import REFUSAL_TEXT, Answer, Hit
 from index.models import Chunk
 
 SENTINEL = "NOT_IN_SOURCES"

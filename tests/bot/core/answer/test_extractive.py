@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.core.answer.extractive import REFUSAL_TEXT, condense_heuristic
-from bot.core.models import Turn
+from bot.core.condense import condense_heuristic
+from bot.core.models import REFUSAL_TEXT, Turn
 from index.loaders import load_sources
 from tests.conftest import SEEDS, ZTE_QUESTION
 

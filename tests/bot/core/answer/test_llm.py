@@ -13,8 +13,7 @@ from llama_index.llms.openai_like import OpenAILike
 from pydantic import SecretStr
 
 from bot.core.answer.llm import AnswerBackendError, LLMAnswerer, make_llm
-from bot.core.citations import REFUSAL_TEXT
-from bot.core.models import Answer, Hit, Turn
+from bot.core.models import REFUSAL_TEXT, Answer, Hit, Turn
 from bot.core.prompts import PromptError, load_prompt
 from bot.core.settings import PROMPTS_DIR
 from bot.settings import Settings
