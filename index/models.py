@@ -36,7 +36,7 @@ class Article:
 
     @staticmethod
     def make_id(url: str, source_path: str, title: str) -> str:
-        """DESIGN.md: from the URL if any, else from source path + title."""
+        """Stable: from the URL if any, else from source path + title (moving the folder keeps ids)."""
         return stable_id("url", url.strip()) if url.strip() else stable_id("path", source_path, title)
 
     def to_dict(self) -> dict[str, object]:

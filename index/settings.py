@@ -1,4 +1,4 @@
-"""The write side's settings parts, read from the environment and `.env` by the names of DESIGN.md.
+"""The write side's settings parts, read from the environment and `.env` by the names in `.env.example`.
 
 Settings come in parts (index, OpenAI access here; answer in `bot.core.settings`; Slack in
 `bot.slack.settings`) that the root object in `bot.settings` composes. Each function receives the part

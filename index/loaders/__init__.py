@@ -1,4 +1,4 @@
-"""Articles from files, folders and URLs, in every input format of DESIGN.md.
+"""Articles from files, folders and URLs, in every supported input format.
 
 `load_sources` is what ingest uses: it never raises for a bad source, it yields a `LoadError` naming
 the source and the reason and goes on. `load_file` is the one-file form that raises `LoaderError`.

@@ -1,6 +1,6 @@
 """JSON records to Articles, shared by `.json` and `.jsonl`.
 
-Field names follow DESIGN.md (title, date, source, url, author, text or body) plus the spellings of
+Field names are the dataset format's (title, date, source, url, author, text or body) plus the spellings of
 common exports, among them the official MultiHop-RAG `corpus.json` (`published_at`, `body`). A
 record's own `id` is kept: evaluation queries refer to articles by it.
 """

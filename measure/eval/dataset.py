@@ -1,4 +1,4 @@
-"""Read an evaluation dataset (DESIGN.md "Evaluation dataset format", or the official MultiHop-RAG files).
+"""Read an evaluation dataset (the folder format of ARCHITECTURE.md "Contracts", or the official MultiHop-RAG files).
 
 Layouts, tried in this order inside DATASET_DIR:
 - `dataset.json` (optional manifest): `{"name": ..., "corpus": PATH, "queries": PATH}`, paths relative
