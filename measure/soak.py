@@ -10,7 +10,8 @@ dataset and varied) through
 
 It measures RSS after a warm-up and at the end, and latency p50/p95 per window of questions, prints a
 JSON summary, and exits 1 when any question fails or RSS grows more than the allowed share after the
-warm-up. Usage: `python measure/soak.py [--questions 2000] [--paths session,slack] [--data-dir DIR]`.
+warm-up. Usage, from a checkout (the Slack path uses the test suite's Slack API server in tests/support/):
+`python -m measure.soak [--questions 2000] [--paths session,slack] [--data-dir DIR]`.
 """
 
 from __future__ import annotations
