@@ -59,7 +59,10 @@ class Answer:
     """What the chain returns: text with inline `[n]` markers and the citations those markers point to.
 
     `refused` is the sentinel front ends check: True when the indexed articles do not hold the answer.
-    `see_also` lists the closest sources of a refusal; they are not citations.
+    `verdict` is "yes" or "no" for a yes/no question the cited evidence decides, else None; front ends
+    show it first. `see_also` lists the closest sources of a refusal; they are not citations.
+    `understood` is what the question was read as (answer type, sources, dates, claims): shown in
+    `--json` so a user can see why this answer was chosen.
     """
 
     question: str
@@ -70,6 +73,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     see_also: list[Citation] = field(default_factory=list)
     standalone_question: str | None = None
+    verdict: str | None = None
+    understood: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
