@@ -33,7 +33,7 @@ BATCH_CHUNKS = 256
 
 @dataclass
 class IngestReport:
-    """DESIGN.md's `ingest --json` shape."""
+    """The `ingest --json` shape (ARCHITECTURE.md, "Contracts")."""
 
     articles_added: int = 0
     articles_updated: int = 0

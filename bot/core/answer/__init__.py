@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.core.models import Answer, Hit, Turn
 from bot.core.settings import CoreSettings
+from bot.core.understand.question import Understanding
 from index.embed import Embedder
 
 
@@ -15,7 +16,14 @@ class Answerer(Protocol):
 
     name: str
 
-    def answer(self, question: str, hits: list[Hit], *, on_token: Callable[[str], None] | None = None) -> Answer: ...
+    def answer(
+        self,
+        question: str,
+        hits: list[Hit],
+        *,
+        understanding: Understanding | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer: ...
 
     def condense(self, history: Sequence[Turn], question: str) -> str: ...
 

@@ -1,10 +1,15 @@
-"""The offline answerer: quote the retrieved sentences that best answer the question, and cite them.
+"""The offline answerer: say what the evidence sentences say, quoting them, and cite them.
 
-It writes nothing of its own beyond the quotes, so it cannot state what the articles do not say.
-Each candidate sentence is scored by meaning (cosine to the question, same embedder as retrieval) and
-by words (IDF-weighted share of the question's terms it contains). It refuses when the retrieved text
-lacks the question's names and numbers, or when even the best sentence scores below a threshold
-calibrated on the MultiHop-RAG dev set (see README, "How refusal is calibrated").
+It writes nothing of its own beyond the quotes, a name taken from a quote, and "Yes —" / "No —" when the
+cited sentences decide a yes/no question, so it cannot state what the articles do not say.
+- a yes/no question is checked claim by claim (`verdict`);
+- a "who" or "which company" question answers with the name the best evidence agrees on, first,
+  then the sentences that hold it;
+- anything else quotes the one to three best sentences; for "latest" questions, from the newest
+  relevant article.
+It refuses when the retrieved text lacks the question's names and numbers, when a short question's words
+are mostly absent, when no sentence holds the kind of answer asked for (an amount, a date, a person), or
+when even the best sentence scores below a threshold (`Thresholds`).
 """
 
 from __future__ import annotations
@@ -12,17 +17,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.core.answer.terms import QuestionTerms
+from bot.core.answer import entities, evidence, verdict
+from bot.core.answer.evidence import Candidate, Ranking
 from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.markers import strip_markers
 from bot.core.condense import condense_heuristic
 from bot.core.models import Answer, Citation, Hit, Turn
-from bot.core.text import stems
+from bot.core.understand import answer_type as types
+from bot.core.understand.question import Understanding
 from index.embed import Embedder
-from index.sentences import sentence_spans
 
-EMBED_CANDIDATES = 8
 MAX_QUOTES = 3
+ENTITY_POOL = 6
+LATEST_RATIO = 0.85
 
 
 @dataclass(frozen=True)
@@ -45,28 +52,6 @@ class Thresholds:
     companion_ratio: float = 0.85
 
 
-@dataclass(frozen=True)
-class Candidate:
-    hit_rank: int
-    hit: Hit
-    start: int  # offsets into the article text
-    end: int
-    text: str
-    stems: frozenset[str]
-    score: float = 0.0
-    semantic: float = 0.0
-    lexical: float = 0.0
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """Scored sentences, best first, with the question's terms and every stem the hits contain."""
-
-    terms: QuestionTerms
-    ranked: list[Candidate]
-    retrieved: set[str]
-
-
 class ExtractiveAnswerer:
     """Answers by quotation; `name` is what Answer.backend reports."""
 
@@ -76,93 +61,163 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.thresholds = thresholds
 
-    def answer(self, question: str, hits: list[Hit], *, on_token: Callable[[str], None] | None = None) -> Answer:
-        ranking = self.rank_sentences(question, hits)
-        result = self._compose(question, ranking)
+    def answer(
+        self,
+        question: str,
+        hits: list[Hit],
+        *,
+        understanding: Understanding | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        kind = understanding.answer_type if understanding else types.answer_type(question)
+        topic = understanding.topic if understanding is not None and understanding.topic else question
+        named = understanding.sources if understanding is not None and understanding.yes_no is None else ()
+        ranking = evidence.rank(topic, hits, self.embedder, kind, self.thresholds.semantic_weight, named)
+        result = self._compose(question, ranking, kind, understanding)
         if on_token:
             on_token(result.answer)
         return result
 
-    def rank_sentences(self, question: str, hits: list[Hit]) -> Ranking:
-        """Score the hits' sentences, best first.
-
-        Embedding is the expensive part, so only the `EMBED_CANDIDATES` sentences that look best by
-        words and by their chunk's dense similarity are embedded and ranked; the words of all of them
-        still count for refusal.
-        """
-        candidates = _candidates(hits)
-        terms = QuestionTerms.build(question, [c.stems for c in candidates])
-        retrieved: set[str] = set()
-        for candidate in candidates:
-            retrieved |= candidate.stems
-        for hit in hits:
-            retrieved |= set(stems(hit.chunk.title))
-        if not candidates:
-            return Ranking(terms, [], retrieved)
-        lexical = {id(c): terms.coverage(set(c.stems)) for c in candidates}
-        shortlist = sorted(candidates, key=lambda c: -(lexical[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))
-        shortlist = shortlist[:EMBED_CANDIDATES]
-        # The question's vector is the one retrieval just computed (the embedder caches recent queries).
-        semantic = self.embedder.embed([c.text for c in shortlist]) @ self.embedder.embed_query(question)
-        weight = self.thresholds.semantic_weight
-        scored = []
-        for candidate, cosine in zip(shortlist, semantic, strict=True):
-            words = lexical[id(candidate)]
-            score = weight * float(cosine) + (1 - weight) * words - 0.005 * candidate.hit_rank
-            scored.append(replace(candidate, score=score, semantic=float(cosine), lexical=words))
-        scored.sort(key=lambda c: (-c.score, c.hit.chunk.id, c.start))
-        return Ranking(terms, scored, retrieved)
-
-    def _compose(self, question: str, ranking: Ranking) -> Answer:
-        ranked, terms = ranking.ranked, ranking.terms
+    def _compose(self, question: str, ranking: Ranking, kind: str, understanding: Understanding | None) -> Answer:
+        ranked = ranking.ranked
         if not ranked:
             return refusal(question, [], self.name)
+        closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
+        if understanding is not None and understanding.yes_no is not None:
+            checked = self._yes_no(question, ranking, understanding)
+            if checked is not None:
+                return checked
+        if self._refuses(ranking, kind):
+            return refusal(question, closest, self.name)
+        if kind in {types.PERSON, types.ORGANISATION}:
+            named = _named_answer(question, ranked, kind, understanding)
+            if named is not None:
+                return named
+        if understanding is not None and understanding.dates.latest:
+            ranked = _newest_first(ranked)
+        return _render(question, self._companions(ranking, ranked), self.name)
+
+    def _companions(self, ranking: Ranking, ranked: list[Candidate]) -> list[Candidate]:
+        """The best sentence and up to two more that score close to it and add question terms (and, when
+        the best holds the kind of answer asked for, hold it too)."""
         best = ranked[0]
-        if self._refuses(terms, ranking.retrieved, best):
-            return refusal(question, see_also((c.hit, c.text, round(c.score, 4)) for c in ranked), self.name)
         chosen = [best]
         covered = set(best.stems)
         for candidate in ranked[1:]:
             if len(chosen) == MAX_QUOTES or candidate.score < best.score * self.thresholds.companion_ratio:
                 break
-            adds_terms = bool((set(candidate.stems) - covered) & set(terms.weights))
+            if best.typed and not candidate.typed:
+                continue
+            adds_terms = bool((set(candidate.stems) - covered) & set(ranking.terms.weights))
             if adds_terms and not _overlaps(candidate, chosen):
                 chosen.append(candidate)
                 covered |= candidate.stems
-        return _render(question, chosen, self.name)
+        return chosen
 
-    def _refuses(self, terms: QuestionTerms, retrieved: set[str], best: Candidate) -> bool:
+    def _refuses(self, ranking: Ranking, kind: str) -> bool:
         """Refuse when the retrieved text lacks the question's names, or a short, specific question's
-        words, or when even the best sentence scores low."""
-        limits = self.thresholds
-        if terms.key_coverage(retrieved) < limits.min_key_coverage or best.score < limits.min_score:
+        words, or the kind of answer asked for; or when even the best sentence scores low."""
+        limits, terms, retrieved = self.thresholds, ranking.terms, ranking.retrieved
+        if terms.key_coverage(retrieved) < limits.min_key_coverage or ranking.ranked[0].score < limits.min_score:
             return True
         specific = len(terms.weights) <= limits.short_question_terms
-        return specific and terms.missing_share(retrieved) > limits.max_missing_share
+        if specific and terms.missing_share(retrieved) > limits.max_missing_share:
+            return True
+        typed_kinds = {types.NUMBER, types.DATE, types.PERSON}
+        return specific and kind in typed_kinds and not any(c.typed for c in ranking.candidates)
+
+    def _yes_no(self, question: str, ranking: Ranking, understanding: Understanding) -> Answer | None:
+        """A verdict with the sentences that decide it; what each source says when they do not; None (the
+        answer is then the best sentences, as for any question) when no claim finds a supporting sentence."""
+        assert understanding.yes_no is not None
+        found = verdict.gather(understanding, ranking.candidates, self.embedder)
+        decided = verdict.decide(understanding.yes_no, found)
+        if not any(e.supported for e in found):
+            return None
+        quotes = [e.best for e in found if e.best is not None and (e.supported or decided is None)]
+        parts, citations = _cite_sources(_unique(quotes))
+        if decided is not None:
+            text = f"{decided.capitalize()} — {' '.join(parts)}"
+        else:
+            text = f"{' '.join(parts)} The cited articles do not settle the question."
+        return Answer(question, text, refused=False, citations=citations, backend=self.name, verdict=decided)
 
     def condense(self, history: Sequence[Turn], question: str) -> str:
         return condense_heuristic(history, question)
 
 
-def _candidates(hits: list[Hit]) -> list[Candidate]:
-    seen: set[tuple[str, int]] = set()
-    out: list[Candidate] = []
-    for rank, hit in enumerate(hits):
-        chunk = hit.chunk
-        for a, b in sentence_spans(chunk.text):
-            key = (chunk.article_id, chunk.start + a)
-            if key in seen or b - a < 12:
+def _named_answer(
+    question: str, ranked: list[Candidate], kind: str, understanding: Understanding | None
+) -> Answer | None:
+    """The name the best sentences agree on, first, then the sentences that hold it; None when none does."""
+    known = evidence.question_words(question)
+    for mention in understanding.mentions if understanding else ():
+        known |= {w.lower() for w in mention.text.split()}
+    votes: dict[str, float] = {}
+    articles: dict[str, set[str]] = {}
+    for candidate in ranked[:ENTITY_POOL]:
+        for name in entities.new_names(candidate.text, known):
+            if kind == types.PERSON and not name.person_like:
                 continue
-            seen.add(key)
-            text = chunk.text[a:b]
-            out.append(Candidate(rank, hit, chunk.start + a, chunk.start + b, text, frozenset(stems(text))))
+            votes[name.text] = votes.get(name.text, 0.0) + max(candidate.score, 0.0)
+            articles.setdefault(name.text, set()).add(candidate.article_id)
+    if not votes:
+        return None
+    for short in list(votes):  # "Bankman-Fried" counts for "Sam Bankman-Fried"
+        for long in votes:
+            if long != short and long.endswith(" " + short):
+                votes[long] += votes[short]
+                articles[long] |= articles[short]
+    best = max(votes, key=lambda n: (votes[n] * (1 + 0.5 * (len(articles[n]) - 1)), len(n)))
+    holding = [c for c in ranked if best in c.text or best.split()[-1] in c.text]
+    chosen: list[Candidate] = []
+    for candidate in holding:
+        if len(chosen) == MAX_QUOTES:
+            break
+        if all(c.article_id != candidate.article_id for c in chosen):
+            chosen.append(candidate)
+    if not chosen:
+        return None
+    _, citations = _cite_sources(chosen)
+    markers = "".join(f"[{c.n}]" for c in citations)
+    text = f"{best} {markers}: " + " ".join(f"“{strip_markers(c.quote)}” [{c.n}]" for c in citations)
+    return Answer(question, text, refused=False, citations=citations, backend="extractive")
+
+
+def _newest_first(ranked: list[Candidate]) -> list[Candidate]:
+    """Among sentences scoring close to the best, those of the newest article first."""
+    best = ranked[0].score
+    close = [c for c in ranked if c.score >= best * LATEST_RATIO]
+    close.sort(key=lambda c: (c.hit.chunk.date or "", c.score), reverse=True)
+    rest = [c for c in ranked if c.score < best * LATEST_RATIO]
+    newest = close[0].hit.chunk.date
+    return [c for c in close if c.hit.chunk.date == newest] + rest
+
+
+def _unique(quotes: list[Candidate]) -> list[Candidate]:
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for candidate in quotes:
+        if (candidate.article_id, candidate.start) not in seen:
+            seen.add((candidate.article_id, candidate.start))
+            out.append(candidate)
     return out
+
+
+def _cite_sources(chosen: list[Candidate]) -> tuple[list[str], list[Citation]]:
+    """ "Source: “quote” [n]" parts, one citation per sentence, numbered in order."""
+    parts, citations = [], []
+    for candidate in chosen:
+        citation = _citation(len(citations) + 1, candidate)
+        citations.append(citation)
+        source = candidate.hit.chunk.source
+        parts.append(f"{source + ': ' if source else ''}“{strip_markers(citation.quote)}” [{citation.n}]")
+    return parts, citations
 
 
 def _overlaps(candidate: Candidate, chosen: list[Candidate]) -> bool:
     return any(
-        c.hit.chunk.article_id == candidate.hit.chunk.article_id and c.start < candidate.end and candidate.start < c.end
-        for c in chosen
+        c.article_id == candidate.article_id and c.start < candidate.end and candidate.start < c.end for c in chosen
     )
 
 
@@ -178,7 +233,7 @@ def _render(question: str, chosen: list[Candidate], backend: str) -> Answer:
     """
     by_article: dict[str, list[Candidate]] = {}
     for candidate in chosen:
-        by_article.setdefault(candidate.hit.chunk.article_id, []).append(candidate)
+        by_article.setdefault(candidate.article_id, []).append(candidate)
     parts: list[str] = []
     citations: list[Citation] = []
     for quotes in by_article.values():

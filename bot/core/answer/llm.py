@@ -22,6 +22,7 @@ from bot.core.errors import AnswerBackendError
 from bot.core.models import Answer, Hit, Turn
 from bot.core.prompts import refusal_sentinel, render
 from bot.core.settings import CoreSettings
+from bot.core.understand.question import Understanding
 from index.errors import SettingsError
 from index.settings import OpenAISettings
 
@@ -127,7 +128,14 @@ class LLMAnswerer:
         )
         return [ChatMessage(role=MessageRole.SYSTEM, content=system), ChatMessage(role=MessageRole.USER, content=user)]
 
-    def answer(self, question: str, hits: list[Hit], *, on_token: Callable[[str], None] | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        hits: list[Hit],
+        *,
+        understanding: Understanding | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
         """The model's answer over `hits`; with no hits there is nothing to answer from, so it refuses."""
         if not hits:
             return refusal(question, see_also(nearest_sentences(question, hits)), self.name)

@@ -1,0 +1,98 @@
+"""Typed spans in evidence sentences, by rules: names (people, organisations), numbers and dates.
+
+The extractive answerer prefers, for a "who" question, sentences naming a person the question does not
+already name; for "how much", sentences with an amount; for "when", sentences with a date. Rules:
+- a **name** is a run of capitalised words (joined by "of", "de", "van", "&", "-" ...), not a lone
+  capitalised stopword at the start of a sentence, not a month or weekday;
+- it is **person-like** when it has two to four words and no organisation word (Inc, Corp, Group, Bank,
+  University, Commission ...);
+- a **number** is a digit, a currency sign, or a number word (million, billion, percent, dozen ...);
+- a **date** is a month or weekday name, a year 1900–2099, or an ISO date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.text import STOPWORDS
+
+_NAME = re.compile(
+    r"\b[A-Z][\w'’.&-]*(?:\s+(?:(?:of|de|da|del|der|di|du|la|le|van|von|bin|al|and|&)\s+)?[A-Z][\w'’.&-]*){0,4}"
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_ORG_WORDS = frozenset(
+    """inc inc. corp corp. corporation co co. company companies ltd ltd. llc plc group holdings bank capital
+    university college commission council committee ministry department agency association union league
+    federation institute foundation fund partners labs technologies technology systems motors airlines
+    robotics media news times post journal network networks club fc united city sportsbook sportsbooks
+    exchange markets securities party government court parliament senate""".split()
+)
+_NUMBER = re.compile(
+    r"[$€£¥]\s?\d|\d|\b(?:million|billion|trillion|thousand|hundred|percent|per cent|dozen|half|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b\d{4}-\d\d-\d\d\b|\b(?:"
+    + "|".join(sorted(_MONTHS | _WEEKDAYS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()
+
+    @property
+    def person_like(self) -> bool:
+        words = [w.lower().strip(".,'’") for w in self.words]
+        return 2 <= len(words) <= 4 and not any(w in _ORG_WORDS for w in words) and not self.text.isupper()
+
+
+def _edge_word(word: str) -> bool:
+    """A word a name does not start or end with: a stopword, a connector, a month or weekday."""
+    folded = word.lower().strip(".,'’")
+    return folded in STOPWORDS or folded in _MONTHS or folded in _WEEKDAYS or folded in {"and", "&", "of"}
+
+
+def names(sentence: str) -> list[Name]:
+    """Capitalised name runs in `sentence`, with a capitalised sentence opener or stopword trimmed off."""
+    found: list[Name] = []
+    for match in _NAME.finditer(sentence):
+        tokens = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\S+", match.group(0))]
+        while tokens and _edge_word(sentence[tokens[0][0] : tokens[0][1]]):
+            tokens.pop(0)
+        while tokens and _edge_word(sentence[tokens[-1][0] : tokens[-1][1]]):
+            tokens.pop()
+        if not tokens:
+            continue
+        start = tokens[0][0]
+        text = sentence[start : tokens[-1][1]].rstrip(".,'’")
+        if len(text) >= 2:
+            found.append(Name(text, start, start + len(text)))
+    return found
+
+
+def has_number(sentence: str) -> bool:
+    return _NUMBER.search(sentence) is not None
+
+
+def has_date(sentence: str) -> bool:
+    return _DATE.search(sentence) is not None
+
+
+def new_names(sentence: str, known: set[str]) -> list[Name]:
+    """Names in `sentence` none of whose words (lower-cased) appear in `known` (the question's words)."""
+    return [n for n in names(sentence) if not any(w.lower().strip(".,'’") in known for w in n.words)]

@@ -1,0 +1,148 @@
+"""Evidence sentences: every sentence of the retrieved chunks, scored for the question.
+
+A sentence's score is meaning (cosine to the question, the retrieval embedder) and words (IDF-weighted
+share of the question's terms it holds), plus a preference for the kind of answer the question expects
+(`TYPE_BONUS`): a "who" question prefers a sentence naming a person the question does not name, "how
+much" one with an amount, "when" one with a date. Embedding is the expensive part, so only a shortlist
+(by words, type and chunk similarity) is embedded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.core.answer import entities
+from bot.core.answer.terms import QuestionTerms
+from bot.core.models import Hit
+from bot.core.text import stems, words
+from bot.core.understand import answer_type as types
+from index.embed import Embedder
+from index.sentences import sentence_spans
+
+EMBED_CANDIDATES = 8
+TYPE_BONUS = 0.12
+"""Added to a sentence holding the expected kind of answer; about the gap between a right and a wrong
+sentence that share the question's words (measured on our own test articles, not on the eval sets)."""
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:million|billion|trillion|bn|m)\b|\b(?:dollars?|euros?|pounds?)\b", re.I
+)
+_MONEY_QUESTION = re.compile(r"\b(?:cost|costs|price|pay|paid|worth|spend|spent|charge|fee|fine|raise|raised)\b", re.I)
+_COUNT = re.compile(r"\b\d[\d,.]*\b(?!\s*(?:am|pm))")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_rank: int
+    hit: Hit
+    start: int  # offsets into the article text
+    end: int
+    text: str
+    stems: frozenset[str]
+    score: float = 0.0
+    semantic: float = 0.0
+    lexical: float = 0.0
+    typed: bool = False
+
+    @property
+    def article_id(self) -> str:
+        return self.hit.chunk.article_id
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Scored sentences, best first, with the question's terms and every stem the hits contain."""
+
+    terms: QuestionTerms
+    ranked: list[Candidate]
+    retrieved: set[str]
+    candidates: list[Candidate]
+
+
+def candidates(hits: list[Hit]) -> list[Candidate]:
+    """Each sentence of the hits once (by article and offset), in hit order."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Candidate] = []
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        for a, b in sentence_spans(chunk.text):
+            key = (chunk.article_id, chunk.start + a)
+            if key in seen or b - a < 12:
+                continue
+            seen.add(key)
+            text = chunk.text[a:b]
+            out.append(Candidate(rank, hit, chunk.start + a, chunk.start + b, text, frozenset(stems(text))))
+    return out
+
+
+def holds_type(kind: str, question: str, sentence: str, known: set[str]) -> bool:
+    """True when `sentence` holds the kind of answer `kind` expects (see `entities` for the rules)."""
+    if kind == types.PERSON:
+        return any(n.person_like for n in entities.new_names(sentence, known))
+    if kind in {types.ORGANISATION, types.PLACE}:
+        return bool(entities.new_names(sentence, known))
+    if kind == types.DATE:
+        return entities.has_date(sentence)
+    if kind == types.NUMBER:
+        if _MONEY_QUESTION.search(question):
+            return _MONEY.search(sentence) is not None
+        return any(m.group(0) not in question for m in _COUNT.finditer(sentence)) or entities.has_number(sentence)
+    return False
+
+
+def question_words(question: str) -> set[str]:
+    return {w.lower() for w in words(question)}
+
+
+def rank(
+    question: str,
+    hits: list[Hit],
+    embedder: Embedder,
+    kind: str,
+    semantic_weight: float,
+    sources: tuple[str, ...] = (),
+) -> Ranking:
+    """Score the hits' sentences for `question`, best first (only the shortlist is scored by meaning).
+
+    With `sources` (publications the question names), only their sentences are ranked when there are any.
+    """
+    pool = candidates(hits)
+    terms = QuestionTerms.build(question, [c.stems for c in pool])
+    retrieved: set[str] = set()
+    for candidate in pool:
+        retrieved |= candidate.stems
+    for hit in hits:
+        retrieved |= set(stems(hit.chunk.title))
+    if not pool:
+        return Ranking(terms, [], retrieved, [])
+    named = [c for c in pool if c.hit.chunk.source in sources]
+    pool = named or pool
+    known = question_words(question)
+    pool = [replace(c, typed=holds_type(kind, question, c.text, known)) for c in pool]
+    lexical = {id(c): terms.coverage(set(c.stems)) for c in pool}
+    bonus = {id(c): TYPE_BONUS if c.typed else 0.0 for c in pool}
+    shortlist = sorted(pool, key=lambda c: -(lexical[id(c)] + bonus[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))[
+        :EMBED_CANDIDATES
+    ]
+    # The question's vector is the one retrieval just computed (the embedder caches recent queries).
+    semantic = embedder.embed([c.text for c in shortlist]) @ embedder.embed_query(question)
+    scored = []
+    for candidate, cosine in zip(shortlist, semantic, strict=True):
+        words_share = lexical[id(candidate)]
+        score = semantic_weight * float(cosine) + (1 - semantic_weight) * words_share - 0.005 * candidate.hit_rank
+        score += bonus[id(candidate)]
+        scored.append(replace(candidate, score=score, semantic=float(cosine), lexical=words_share))
+    scored.sort(key=lambda c: (-c.score, c.hit.chunk.id, c.start))
+    return Ranking(terms, scored, retrieved, pool)
+
+
+def support(embedder: Embedder, claim: str, sentences: list[Candidate]) -> np.ndarray:
+    """How well each sentence supports `claim`: 0.6 × cosine + 0.4 × share of the claim's terms it holds."""
+    if not sentences:
+        return np.zeros(0)
+    claim_terms = set(stems(claim))
+    cosine = embedder.embed([c.text for c in sentences]) @ embedder.embed_query(claim)
+    share = np.array([len(claim_terms & c.stems) / len(claim_terms) if claim_terms else 0.0 for c in sentences])
+    return 0.6 * cosine + 0.4 * share

@@ -1,0 +1,182 @@
+"""Yes/no verdicts from evidence: each claim checked against a sentence from the source it is about.
+
+For every claim of the question (`bot.core.understand.claims`) the best sentence among the hits from
+that claim's sources (and dates) is found by `evidence.support`. A claim is **supported** when that
+score reaches `SUPPORT_MIN`, and **contradicted** when it is supported but disagrees on negation (one
+says "not", "no", "never" ... next to the shared words, the other does not), on the numbers it gives,
+or by an opposite word (`OPPOSITES`: rose/fell, won/lost, approved/rejected ...).
+The relation the question asks about then decides:
+
+| relation | verdict |
+|---|---|
+| holds, same | any claim contradicted → no; every claim supported → yes |
+| inconsistent | any claim contradicted → yes; every claim supported (no contradiction) → no |
+| change | any claim contradicted → yes; every claim supported by different sentences → yes; by one sentence → no |
+| order | every claim supported: the first claim's article dated before (after) the second's → yes, else no |
+
+A negated question ("Was there no change ...?") flips the verdict. Anything else is no verdict: the answer
+then says what each source says, cited, and that this does not settle the question. A verdict always
+comes with the sentences that decided it as citations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.answer.evidence import Candidate, support
+from bot.core.text import stems
+from bot.core.understand import claims as rel
+from bot.core.understand.claims import Claim, YesNoQuestion
+from bot.core.understand.question import ClaimDates, Understanding, blank
+from index.embed import Embedder
+
+SUPPORT_MIN = 0.50
+"""A claim's best sentence must score this (0.6 × cosine + 0.4 × term share) to support it."""
+SUPPORT_ANCHORED = 0.30
+"""For a claim that names its source and its date ("the report from The Verge on 2023-11-24 about X"), the
+evidence is already restricted to that source's articles of that date: the claim describes a report, and a
+sentence of it on the topic (this score) is enough to say the report exists as described."""
+CLAIM_SHORTLIST = 4
+MIN_CLAIM_TERMS = 2
+NEGATION_WINDOW = 4
+_NEGATIONS = frozenset("not no never without neither nor none denied denies deny refused failed".split())
+_FRAMING = frozenset(
+    """suggest suggests suggested imply implies implied indicate indicates indicated claim claims claimed discuss
+    discusses discussed describe describes described focus focuses focused portray portrays portrayal reporting
+    source sources piece story highlight highlights highlighted both other another same""".split()
+)
+_OPPOSITE_FORMS = (
+    ("rise rises rose risen rising", "fall falls fell fallen falling drop drops dropped"),
+    ("increase increases increased", "decrease decreases decreased"),
+    ("gain gains gained", "loss losses lose loses lost"),
+    ("win wins won winning", "lose loses lost losing defeat defeated"),
+    ("higher more greater larger", "lower less fewer smaller"),
+    ("open opens opened reopen reopened", "close closes closed shut"),
+    ("approve approves approved", "reject rejects rejected"),
+    ("accept accepts accepted", "refuse refuses refused decline declined"),
+    ("begin begins began start starts started", "end ends ended stop stops stopped"),
+    ("buy buys bought", "sell sells sold"),
+    ("hire hires hired", "fire fires fired"),
+    ("support supports supported", "oppose opposes opposed"),
+    ("allow allows allowed", "ban bans banned"),
+    ("guilty", "innocent acquitted"),
+)
+OPPOSITES = {(a, b) for left, right in _OPPOSITE_FORMS for a in left.split() for b in right.split()}
+OPPOSITES |= {(b, a) for a, b in OPPOSITES}
+"""Pairs of words that contradict each other when a claim has one and its sentence the other."""
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,]*")
+_DIGITS = re.compile(r"\d[\d,.]*\d|\d")
+_SPEECH = re.compile(
+    r"\b(?:say|says|said|report|reports|reported|claim|claims|claimed|announce|announced|state|stated|confirm|"
+    r"confirmed|suggest|suggests|suggested|indicate|indicates|indicated|imply|implies|implied)\b(?:\s+that)?\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ClaimEvidence:
+    claim: Claim
+    best: Candidate | None
+    support: float
+    contradicted: bool
+    anchored: bool = False
+
+    @property
+    def supported(self) -> bool:
+        return self.best is not None and self.support >= (SUPPORT_ANCHORED if self.anchored else SUPPORT_MIN)
+
+
+def claim_text(understanding: Understanding, claim: Claim) -> str:
+    """What the claim says: without source names, dates and a leading "X said that"; the question's
+    topic when that leaves too few words."""
+    cut = [(m.start, m.end) for m in understanding.mentions] + [(d.start, d.end) for d in understanding.dates.mentions]
+    own = blank(understanding.question, claim.start, claim.end, cut)
+    speech = _SPEECH.search(own)
+    if speech and len(stems(own[speech.end() :])) >= 2:
+        own = own[speech.end() :]
+    if len([s for s in stems(own) if s not in _FRAMING]) >= MIN_CLAIM_TERMS:
+        return own
+    return understanding.topic
+
+
+def gather(understanding: Understanding, pool: list[Candidate], embedder: Embedder) -> list[ClaimEvidence]:
+    """The best sentence for each claim of a yes/no question, from its sources and dates."""
+    assert understanding.yes_no is not None
+    gathered = []
+    for claim, dates in zip(understanding.yes_no.claims, understanding.claim_dates, strict=True):
+        text = claim_text(understanding, claim)
+        eligible = [c for c in pool if _eligible(c, claim, dates)]
+        terms = set(stems(text))
+        eligible.sort(key=lambda c: -(len(terms & c.stems) + (c.hit.dense_similarity or 0.0)))
+        shortlist = eligible[:CLAIM_SHORTLIST]
+        if not shortlist:
+            gathered.append(ClaimEvidence(claim, None, 0.0, False))
+            continue
+        scores = support(embedder, text, shortlist)
+        best_index = int(scores.argmax())
+        best, score = shortlist[best_index], float(scores[best_index])
+        anchored = bool(claim.sources) and bool(dates.since or dates.until)
+        contradicted = score >= SUPPORT_MIN and _disagree(text, best.text)
+        gathered.append(ClaimEvidence(claim, best, score, contradicted, anchored))
+    return gathered
+
+
+def decide(question: YesNoQuestion, evidence: list[ClaimEvidence]) -> str | None:
+    """ "yes", "no" or None (the evidence does not settle it); see the module docstring."""
+    if not evidence:
+        return None
+    contradicted = any(e.contradicted for e in evidence)
+    supported = all(e.supported for e in evidence)
+    relation = question.relation
+    if relation == rel.CHANGE and len(evidence) == 1:
+        relation = rel.HOLDS
+    verdict: bool | None = None
+    if relation in {rel.HOLDS, rel.SAME}:
+        verdict = False if contradicted else (True if supported else None)
+    elif relation == rel.INCONSISTENT:
+        verdict = True if contradicted else (False if supported else None)
+    elif relation == rel.CHANGE:
+        distinct = len({(e.best.article_id, e.best.start) for e in evidence if e.best is not None}) > 1
+        verdict = True if contradicted else ((distinct or False) if supported else None)
+    elif relation == rel.ORDER and supported and len(evidence) >= 2:
+        first, second = (e.best.hit.chunk.date if e.best else None for e in evidence[:2])
+        if first and second and first != second:
+            verdict = (first < second) == (question.order == "before")
+    if verdict is None:
+        return None
+    return "yes" if verdict != question.negated else "no"
+
+
+def _eligible(candidate: Candidate, claim: Claim, dates: ClaimDates) -> bool:
+    chunk = candidate.hit.chunk
+    if claim.sources and chunk.source not in claim.sources:
+        return False
+    if dates.since and (not chunk.date or chunk.date < dates.since):
+        return False
+    return not (dates.until and (not chunk.date or chunk.date > dates.until))
+
+
+def _disagree(claim: str, sentence: str) -> bool:
+    """Negation next to the shared words on one side only, an opposite word, or numbers that differ."""
+    shared = set(stems(claim)) & set(stems(sentence))
+    if _negated_near(claim, shared) != _negated_near(sentence, shared):
+        return True
+    claim_words = {t.lower().strip(".,") for t in _TOKEN.findall(claim)}
+    sentence_words = {t.lower().strip(".,") for t in _TOKEN.findall(sentence)}
+    if any((a, b) in OPPOSITES for a in claim_words - sentence_words for b in sentence_words - claim_words):
+        return True
+    claim_numbers = {n.replace(",", "") for n in _DIGITS.findall(claim)}
+    sentence_numbers = {n.replace(",", "") for n in _DIGITS.findall(sentence)}
+    return bool(claim_numbers and sentence_numbers) and claim_numbers.isdisjoint(sentence_numbers)
+
+
+def _negated_near(text: str, shared: set[str]) -> bool:
+    tokens = [t.lower().strip(".,") for t in _TOKEN.findall(text)]
+    token_stems = [stems(t)[:1] for t in tokens]
+    anchors = [i for i, s in enumerate(token_stems) if s and s[0] in shared]
+    for i, token in enumerate(tokens):
+        negation = token in _NEGATIONS or token.endswith("n't")
+        if negation and any(abs(i - a) <= NEGATION_WINDOW for a in anchors):
+            return True
+    return False

@@ -1,0 +1,1 @@
+"""Question understanding: answer type, named sources, dates and claims, read by documented rules."""

@@ -1,0 +1,88 @@
+"""What kind of answer a question expects, by documented rules on its first words.
+
+- `yes_no`: opening with an auxiliary verb (is, was, does, did, has, can, will, should ...): "Did ZTE say ...?"
+- `person`: who, whom, whose; which/what + person, individual, executive, CEO, player ...
+- `organisation`: which/what + company, firm, organisation, body, team, publication, establishment ...
+- `place`: where; which/what + city, country, place ...
+- `date`: when; which/what + date, day, year, month
+- `number`: how much, many, long, old, far; which/what + amount, price, cost, number, percentage, share
+- `open`: anything else ("What did ZTE say about source code?", how, why)
+
+A question that opens with a preposition ("In which city", "By when", "For how much") is read from the
+words after it; one that opens with a framing phrase ("Between the report from A and the report from B,
+is there ...?", "After X, did Y ...?") is yes/no when its main clause, after a comma, opens with an
+auxiliary verb. The rules look only at the question's opening clause, so a long MultiHop-style question
+("Which company, reported by both The Verge and TechCrunch, ...") is typed by its first words.
+"""
+
+from __future__ import annotations
+
+import re
+
+YES_NO = "yes_no"
+PERSON = "person"
+ORGANISATION = "organisation"
+PLACE = "place"
+DATE = "date"
+NUMBER = "number"
+OPEN = "open"
+TYPES = (YES_NO, PERSON, ORGANISATION, PLACE, DATE, NUMBER, OPEN)
+
+_AUXILIARIES = frozenset(
+    "is are was were am do does did has have had can could will would shall should may might must".split()
+)
+_LEADING_PREPOSITIONS = frozenset("in on at by for from to of during since until according".split())
+_HEAD_NOUNS: dict[str, frozenset[str]] = {
+    PERSON: frozenset(
+        """person people individual individuals man woman executive executives ceo ceos chief founder founders
+        leader leaders player players athlete athletes coach manager official officials minister president
+        spokesperson spokesman spokeswoman analyst analysts journalist author star actor actress singer
+        quarterback driver boxer politician director chairman chairwoman""".split()
+    ),
+    ORGANISATION: frozenset(
+        """company companies firm firms organisation organization organisations organizations body bodies
+        agency agencies team teams club clubs brand brands business businesses publication outlet outlets
+        exchange exchanges platform platforms network networks bank banks government regulator regulators
+        startup startups group groups retailer retailers manufacturer service services establishment
+        establishments sportsbook sportsbooks entity entities university institution""".split()
+    ),
+    PLACE: frozenset("city cities country countries place places state states region regions town venue".split()),
+    DATE: frozenset("date day year month time week".split()),
+    NUMBER: frozenset(
+        "amount price cost number percentage percent share figure total sum value rate score revenue".split()
+    ),
+}
+_HOW_NUMBER = frozenset("much many long old far big large".split())
+_WORD = re.compile(r"[A-Za-z']+")
+_FRAMING_OPENERS = frozenset("between after before since following given considering based according when".split())
+MAIN_CLAUSE = re.compile(
+    r",\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE
+)
+
+
+def answer_type(question: str) -> str:
+    """One of `TYPES` for `question` (see the module docstring for the rules)."""
+    words = [w.lower() for w in _WORD.findall(question)]
+    while words and words[0] in _LEADING_PREPOSITIONS:
+        words = words[1:]
+    if not words:
+        return OPEN
+    first, rest = words[0], words[1:4]
+    if first in _AUXILIARIES:
+        return YES_NO
+    if first in _FRAMING_OPENERS and MAIN_CLAUSE.search(question):
+        return YES_NO
+    if first in {"who", "whom", "whose"}:
+        return PERSON
+    if first == "where":
+        return PLACE
+    if first == "when":
+        return DATE
+    if first == "how" and rest and rest[0] in _HOW_NUMBER:
+        return NUMBER
+    if first in {"which", "what"}:
+        for word in rest:
+            for kind, nouns in _HEAD_NOUNS.items():
+                if word in nouns:
+                    return kind
+    return OPEN

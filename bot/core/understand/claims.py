@@ -1,0 +1,137 @@
+"""A yes/no question read as claims about sources and the relation the question asks about.
+
+Rules, in order (all on the lower-cased question):
+- **relation** — what the question asserts between its claims:
+  `inconsistent` (inconsistent, inconsistency, discrepancy, contradict, conflicting),
+  `change` (change, shift, differ, different, evolve), `same` (consistent, consistency, same, similar,
+  align, agree, in line with), `order` ("reported/mentioned/published ... before/after <a source>"),
+  else `holds` (each claim is simply true: "Does X say Y while Z says W?"). The first that matches wins,
+  in that order, so "inconsistent" is not read as "consistent".
+- **negated** — "no change", "not consistent", "never changed": a negation within two words before the
+  relation word flips the answer the relation gives.
+- **claims** — the question, its opening auxiliary dropped, split at clause joints ("while", "whereas",
+  "compared to", "as opposed to", "similar to how", "; ", ", and did/does/is/was ..."); when that gives
+  one clause but the question names two or more sources apart ("Between the report from A ... and the
+  report from B ..."), it is split where each source is named. A claim names the indexed sources it
+  mentions; one that names none ("the same source") inherits the previous claim's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.understand.sources import SourceMention
+
+INCONSISTENT = "inconsistent"
+CHANGE = "change"
+SAME = "same"
+ORDER = "order"
+HOLDS = "holds"
+
+_RELATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (INCONSISTENT, re.compile(r"\b(?:inconsisten\w*|discrepanc\w*|contradict\w*|conflicting)\b")),
+    (CHANGE, re.compile(r"\b(?:chang\w*|shift\w*|differ\w*|evolv\w*)\b")),
+    (SAME, re.compile(r"\b(?:consisten\w*|same|similar\w*|align\w*|agree\w*|in line with)\b")),
+    (ORDER, re.compile(r"\b(?:report\w*|mention\w*|publish\w*|announc\w*|cover\w*)\b[^?]*?\b(?:before|after)\b")),
+)
+_NEGATIONS = frozenset("no not never without neither nor".split())
+_WORDS = re.compile(r"[a-z]+(?:n't)?")
+_AUXILIARY = re.compile(
+    r"^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might)\b\s*", re.IGNORECASE
+)
+_JOINTS = re.compile(
+    r"\s*(?:,\s*)?\b(?:while|whereas|as opposed to|compared (?:to|with)|in contrast to|similar to how|"
+    r"and (?:does|did|is|was|do|are|has|have)\b)\s*|\s*;\s*",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(r"\bbefore\b")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One clause of a yes/no question, the indexed sources it is about, and its span in the question."""
+
+    text: str
+    sources: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class YesNoQuestion:
+    relation: str
+    negated: bool
+    claims: tuple[Claim, ...]
+    order: str = ""  # for `order`: "before" or "after", as the first claim relates to the second
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "relation": self.relation,
+            "negated": self.negated,
+            "order": self.order or None,
+            "claims": [{"text": c.text, "sources": list(c.sources)} for c in self.claims],
+        }
+
+
+def relation_of(question: str) -> tuple[str, bool, str]:
+    """(relation, negated, order) of a yes/no question; see the module docstring."""
+    lowered = question.lower()
+    for relation, pattern in _RELATIONS:
+        match = pattern.search(lowered)
+        if match is None:
+            continue
+        before = _WORDS.findall(lowered[: match.start()])[-3:]
+        negated = relation != ORDER and any(w in _NEGATIONS or w.endswith("n't") for w in before)
+        order = ("before" if _BEFORE.search(match.group(0)) else "after") if relation == ORDER else ""
+        return relation, negated, order
+    return HOLDS, False, ""
+
+
+def read_claims(question: str, mentions: Sequence[SourceMention]) -> tuple[Claim, ...]:
+    """The claims of `question` with the sources `mentions` (found in it) assigns to each."""
+    offset = 0
+    lead = _AUXILIARY.match(question)
+    if lead:
+        offset = lead.end()
+    spans: list[tuple[int, int]] = []
+    cursor = offset
+    for joint in _JOINTS.finditer(question, offset):
+        if joint.start() > cursor:
+            spans.append((cursor, joint.start()))
+        cursor = joint.end()
+    spans.append((cursor, len(question)))
+    spans = [(a, b) for a, b in spans if question[a:b].strip(" ,.?")]
+    if len(spans) == 1 and len({m.sources for m in mentions}) >= 2:
+        starts = [offset] + [m.start for m in mentions[1:]]
+        spans = [(a, b) for a, b in zip(starts, [*starts[1:], len(question)], strict=True)]
+    claims: list[Claim] = []
+    for start, end in spans:
+        named = tuple(dict.fromkeys(s for m in mentions if start <= m.start < end for s in m.sources))
+        if not named and claims:
+            named = claims[-1].sources
+        text = question[start:end].strip(" ,.?;")
+        claims.append(Claim(text, named, start, end))
+    return tuple(claims)
+
+
+def split_at(claims: Sequence[Claim], dated: Sequence[tuple[int, int]], question: str) -> tuple[Claim, ...]:
+    """A claim holding two or more dated expressions (`dated` spans) is cut after each but the last ("the
+    report on X on <date 1>, and the report on Y on <date 2>": one claim per dated report); the parts keep
+    the claim's sources."""
+    out: list[Claim] = []
+    for claim in claims:
+        inside = [end for start, end in dated if claim.start <= start < claim.end]
+        bounds = [claim.start, *inside[:-1], claim.end]
+        for a, b in itertools.pairwise(bounds):
+            text = question[a:b].strip(" ,.?;")
+            if text:
+                out.append(Claim(text, claim.sources, a, b))
+    return tuple(out)
+
+
+def read_yes_no(question: str, mentions: Sequence[SourceMention]) -> YesNoQuestion:
+    relation, negated, order = relation_of(question)
+    return YesNoQuestion(relation, negated, read_claims(question, mentions), order)

@@ -1,0 +1,101 @@
+"""What a question asks: its answer type, the sources and dates it names, and, for yes/no, its claims.
+
+`understand` runs on every question before retrieval; it is pure string work (well under a millisecond)
+against a `Catalog` of what is indexed. Explicit filters (`ask --since/--until/--source`) always win over
+what is read from the question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from bot.core.understand import answer_type as types
+from bot.core.understand.claims import YesNoQuestion, read_yes_no, split_at
+from bot.core.understand.sources import SourceMatcher, SourceMention
+from bot.core.understand.timeframe import DateRange, date_mentions, question_dates
+from index.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class ClaimDates:
+    """Date bounds that apply to one claim (from the date expressions inside it)."""
+
+    since: str | None = None
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class Understanding:
+    question: str
+    answer_type: str
+    sources: tuple[str, ...] = ()
+    mentions: tuple[SourceMention, ...] = ()
+    dates: DateRange = field(default_factory=DateRange)
+    yes_no: YesNoQuestion | None = None
+    claim_dates: tuple[ClaimDates, ...] = ()
+
+    @property
+    def topic(self) -> str:
+        """The question without the sources and dates it names: what the articles' own words should match
+        (a publication's name or "in March 2026" is metadata, not text)."""
+        cut = sorted([(m.start, m.end) for m in self.mentions] + [(d.start, d.end) for d in self.dates.mentions])
+        return blank(self.question, 0, len(self.question), cut)
+
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"answer_type": self.answer_type}
+        if self.sources:
+            data["sources"] = list(self.sources)
+        if self.dates.since or self.dates.until or self.dates.latest:
+            data["dates"] = {"since": self.dates.since, "until": self.dates.until, "latest": self.dates.latest}
+        if self.yes_no is not None:
+            data["yes_no"] = self.yes_no.to_dict()
+        return data
+
+
+class Reader:
+    """Understands questions against one catalog; rebuilt when the index changes."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._matcher = SourceMatcher(catalog.sources)
+        self._anchor = dt.date.fromisoformat(catalog.newest) if catalog.newest else dt.date.today()
+
+    def understand(self, question: str) -> Understanding:
+        kind = types.answer_type(question)
+        mentions = tuple(self._matcher.find(question))
+        sources = tuple(dict.fromkeys(s for m in mentions for s in m.sources))
+        dates = question_dates(question, self._anchor)
+        yes_no = read_yes_no(question, mentions) if kind == types.YES_NO else None
+        claim_dates: tuple[ClaimDates, ...] = ()
+        if yes_no is not None:
+            found = date_mentions(question, self._anchor)
+            dated = [m for m in found if m.relation in {"on", "in"}]
+            if len({(m.since, m.until) for m in dated}) >= 2:
+                spans = [(m.start, m.end) for m in dated]
+                yes_no = replace(yes_no, claims=split_at(yes_no.claims, spans, question))
+            claim_dates = tuple(_dates_within(found, claim.start, claim.end) for claim in yes_no.claims)
+        return Understanding(question, kind, sources, mentions, dates, yes_no, claim_dates)
+
+
+def _dates_within(found: list, start: int, end: int) -> ClaimDates:  # type: ignore[type-arg]
+    """The tightest bounds among the dated mentions inside [start, end)."""
+    since: str | None = None
+    until: str | None = None
+    for mention in found:
+        if not (start <= mention.start < end) or mention.relation in {"not", "relative"}:
+            continue
+        if mention.since and (since is None or mention.since > since):
+            since = mention.since
+        if mention.until and (until is None or mention.until < until):
+            until = mention.until
+    return ClaimDates(since, until)
+
+
+def blank(text: str, start: int, end: int, cut: list[tuple[int, int]]) -> str:
+    """text[start:end] with the `cut` spans removed, whitespace collapsed."""
+    chars = list(text[start:end])
+    for a, b in cut:
+        for i in range(max(a, start), min(b, end)):
+            chars[i - start] = " "
+    return " ".join("".join(chars).split())

@@ -1,0 +1,115 @@
+"""Question understanding by rules: answer type, named sources, dates, yes/no claims and relations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.core.understand import answer_type as types
+from bot.core.understand.claims import CHANGE, HOLDS, INCONSISTENT, ORDER, SAME, relation_of
+from bot.core.understand.question import Reader
+from bot.core.understand.sources import SourceMatcher
+from bot.core.understand.timeframe import question_dates
+from index.catalog import Catalog
+
+CATALOG = Catalog("g1", {"Reuters": 3, "The Courier": 2, "The Roar | Sports Writers Blog": 1, "The Verge": 1,
+                         "The Independent - Travel": 1, "The Independent - Life and Style": 1, "cctime.com": 1},
+                  "2026-03-02", "2026-05-20")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who is the chief executive of Hallstead Robotics?", types.PERSON),
+        ("Which individual admitted to misappropriating funds?", types.PERSON),
+        ("Which company is set to release a handheld device?", types.ORGANISATION),
+        ("What type of establishments modify their betting lines?", types.ORGANISATION),
+        ("In which city did Huawei open a new center?", types.PLACE),
+        ("By when should the assessments be completed?", types.DATE),
+        ("How much will the Hallstead robot recall cost?", types.NUMBER),
+        ("Did Hallstead Robotics say customers would have to pay?", types.YES_NO),
+        ("Between the report from A and the report from B, is there consistency in the focus?", types.YES_NO),
+        ("What did ZTE say about source code?", types.OPEN),
+    ],
+)
+def test_answer_type(question: str, kind: str) -> None:
+    assert types.answer_type(question) == kind
+
+
+def test_sources_are_matched_against_what_is_indexed_only() -> None:
+    matcher = SourceMatcher(CATALOG.sources)
+    found = matcher.find(
+        "Did Reuters and 'The Roar | Sports Writers Blog' agree, unlike Bloomberg, with The Independent?"
+    )
+    assert [m.sources for m in found] == [
+        ("Reuters",),
+        ("The Roar | Sports Writers Blog",),
+        ("The Independent - Life and Style", "The Independent - Travel"),
+    ]
+    assert matcher.find("The company was on the verge of collapse") == []
+    assert [m.sources for m in matcher.find("the chief executive of cctime.com")] == [("cctime.com",)]
+
+
+@pytest.mark.parametrize(
+    ("question", "relation", "negated"),
+    [
+        ("Was there no change in the Swans' ranking?", CHANGE, True),
+        ("Was the reporting inconsistent between the two?", INCONSISTENT, False),
+        ("Is there consistency in the focus on chargers?", SAME, False),
+        ("Did Mashable report the sale before Fortune mentioned the credit?", ORDER, False),
+        ("Does the Verge article suggest that deals are unnecessary?", HOLDS, False),
+    ],
+)
+def test_relation_and_negation(question: str, relation: str, negated: bool) -> None:
+    found, was_negated, _ = relation_of(question)
+    assert (found, was_negated) == (relation, negated)
+
+
+def test_claims_are_split_at_joints_and_carry_their_sources() -> None:
+    reader = Reader(CATALOG)
+    understood = reader.understand("Did Reuters report a strike, while The Courier said the rail route reopened?")
+    assert understood.yes_no is not None
+    assert [(c.text, c.sources) for c in understood.yes_no.claims] == [
+        ("Reuters report a strike", ("Reuters",)),
+        ("The Courier said the rail route reopened", ("The Courier",)),
+    ]
+
+
+def test_each_dated_report_is_its_own_claim_with_its_dates() -> None:
+    reader = Reader(CATALOG)
+    understood = reader.understand(
+        "Between the report from Reuters on 2026-03-02 and the report from The Courier on 2026-04-14, "
+        "was there a change in the coverage of the rail route?"
+    )
+    assert understood.yes_no is not None and understood.yes_no.relation == CHANGE
+    assert [c.sources for c in understood.yes_no.claims] == [("Reuters",), ("The Courier",)]
+    assert [(d.since, d.until) for d in understood.claim_dates] == [
+        ("2026-03-02", "2026-03-02"),
+        ("2026-04-14", "2026-04-14"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until", "latest"),
+    [
+        ("What is the latest news about the rail route?", None, None, True),
+        ("What did Reuters report in April 2026 about the strike?", "2026-04-01", "2026-04-30", False),
+        ("What happened last week at Hallstead Robotics?", "2026-05-11", "2026-05-17", False),
+        ("What happened on October 1st?", "2025-10-01", "2025-10-01", False),
+        ("What did it say before March 3, 2026?", None, "2026-03-02", False),
+        (
+            "Is the reporting consistent between November 9, 2023, and December 21, 2023?",
+            "2023-11-09",
+            "2023-12-21",
+            False,
+        ),
+        ("Was it published on a date other than November 9, 2023?", None, None, False),
+        ("The company may report 3,000 robots and a march", None, None, False),
+    ],
+)
+def test_dates_resolve_against_the_newest_indexed_day(
+    question: str, since: str | None, until: str | None, latest: bool
+) -> None:
+    found = question_dates(question, dt.date(2026, 5, 20))
+    assert (found.since, found.until, found.latest) == (since, until, latest)
