@@ -180,7 +180,7 @@ def _named_answer(
         return None
     _, citations = _cite_sources(chosen)
     markers = "".join(f"[{c.n}]" for c in citations)
-    text = f"{best} {markers}: " + " ".join(f"“{strip_markers(c.quote)}” [{c.n}]" for c in citations)
+    text = f"{best} {markers}: " + " ".join(f"“{strip_markers(c.quote)}”" for c in citations)
     return Answer(question, text, refused=False, citations=citations, backend="extractive")
 
 
