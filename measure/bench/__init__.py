@@ -9,216 +9,26 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import click
 
 from bot.cli.options import data_dir_option
-
-BATCH_SIZES = (8, 16, 32, 64)
-QUESTIONS = 50
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _in_fresh_process(function: Any, *args: Any) -> dict[str, Any]:
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(function, *args).result()
-
-
-def _settings(data_dir: Path) -> Any:
-    from bot.settings import Settings
-
-    return Settings.from_env(None, data_dir=data_dir)
-
-
-def _chunk_texts(corpus: Path) -> list[str]:
-    from index.chunk import chunk_article, embedding_text
-    from index.embed.local import LocalOnnxEmbedder
-    from index.loaders import load_sources
-    from index.models import Article
-
-    embedder = LocalOnnxEmbedder()
-    articles = [a for a in load_sources([corpus]) if isinstance(a, Article)]
-    return [embedding_text(c) for a in articles for c in chunk_article(a, embedder)]
-
-
-def phase_ceiling(corpus: Path) -> dict[str, Any]:
-    """The embedder alone on exactly the chunk texts ingest embeds, at its best batch size."""
-    from index.embed.local import LocalOnnxEmbedder
-
-    texts = _chunk_texts(corpus)
-    embedder = LocalOnnxEmbedder()
-    tokens = sum(embedder.count_tokens_batch(texts))
-    sample = texts[: min(len(texts), 256)]
-    trials = {}
-    for size in BATCH_SIZES:
-        embedder.batch_size = size
-        started = time.perf_counter()
-        embedder.embed(sample)
-        trials[size] = len(sample) / (time.perf_counter() - started)
-    embedder.batch_size = max(trials, key=lambda s: trials[s])
-    started = time.perf_counter()
-    embedder.embed(texts)
-    seconds = time.perf_counter() - started
-    return {
-        "chunks": len(texts),
-        "tokens": tokens,
-        "seconds": seconds,
-        "batch_size": embedder.batch_size,
-        "batch_trials_chunks_per_s": {str(k): round(v, 1) for k, v in trials.items()},
-        "peak_rss_mb": _peak_rss_mb(),
-    }
-
-
-def phase_ingest(corpus: Path, data_dir: Path) -> dict[str, Any]:
-    from index.ingest import ingest
-
-    report = ingest([corpus], _settings(data_dir).index)
-    return {**report.to_dict(), "peak_rss_mb": _peak_rss_mb()}
-
-
-def phase_baseline(corpus: Path, data_dir: Path) -> dict[str, Any]:
-    """What a user would write with LlamaIndex: from_documents, SentenceSplitter, ChromaVectorStore.
-
-    The splitter counts word pieces with the same tokenizer and leaves room for the metadata LlamaIndex
-    embeds with each chunk, so neither side truncates; the embedder is ours, with LlamaIndex's batching.
-    """
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-    from llama_index.core import Document, StorageContext, VectorStoreIndex
-    from llama_index.core.node_parser import SentenceSplitter
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-
-    from index.embed.local import LocalOnnxEmbedder
-    from index.loaders import load_sources
-    from index.models import Article
-    from measure.llamaindex_embedding import LlamaIndexEmbedding
-
-    started = time.perf_counter()
-    embedder = LocalOnnxEmbedder()
-    articles = [a for a in load_sources([corpus]) if isinstance(a, Article)]
-    documents = [
-        Document(text=a.text, id_=a.id, metadata={"title": a.title, "date": a.date or "", "source": a.source})
-        for a in articles
-    ]
-    tokenizer = embedder._counter
-    splitter = SentenceSplitter(chunk_size=200, chunk_overlap=20, tokenizer=lambda text: tokenizer.encode(text).ids)
-    client = chromadb.PersistentClient(
-        path=str(data_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-    )
-    collection = client.get_or_create_collection("baseline", embedding_function=None)
-    storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
-    VectorStoreIndex.from_documents(
-        documents, storage_context=storage, embed_model=LlamaIndexEmbedding(embedder), transformations=[splitter]
-    )
-    return {
-        "articles": len(articles),
-        "chunks": collection.count(),
-        "seconds": time.perf_counter() - started,
-        "peak_rss_mb": _peak_rss_mb(),
-    }
-
-
-def _percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "p50": round(statistics.median(ordered), 2),
-        "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
-    }
-
-
-def phase_queries(data_dir: Path, questions: list[str]) -> dict[str, Any]:
-    from bot.core.pipeline import Pipeline
-
-    pipeline = Pipeline(_settings(data_dir)).warm()
-    pipeline.answer(questions[0])
-    retrieve, answer = [], []
-    for question in questions:
-        started = time.perf_counter()
-        pipeline.retrieve(question)
-        retrieve.append((time.perf_counter() - started) * 1000)
-    for question in questions:
-        started = time.perf_counter()
-        pipeline.answer(question)
-        answer.append((time.perf_counter() - started) * 1000)
-    return {
-        "chunks": pipeline.store.count(),
-        "retrieve_ms": _percentiles(retrieve),
-        "answer_ms": _percentiles(answer),
-        "peak_rss_mb": _peak_rss_mb(),
-    }
-
-
-def phase_scale(source_dir: Path, data_dir: Path, target_chunks: int) -> dict[str, Any]:
-    """Grow a copy of the index to `target_chunks` by replicating its chunks under new article ids.
-
-    Vectors are reused with a small perturbation: query cost depends on how many vectors and postings
-    there are, not on what they say, and embedding 50,000 chunks would take most of an hour here.
-    """
-    import numpy as np
-
-    from index.keyword import rebuild_keyword_index
-    from index.manifest import Manifest, manifest_path
-    from index.store import Store
-
-    shutil.copytree(source_dir, data_dir)
-    settings = _settings(data_dir)
-    store = Store(settings.index, "local:all-MiniLM-L6-v2-int8", 384, create=False)
-    base = store.collection.get(include=["embeddings", "documents", "metadatas"])
-    rng = np.random.default_rng(3)
-    store.begin_write()
-    replica = 1
-    started = time.perf_counter()
-    while store.count() < target_chunks:
-        vectors = np.asarray(base["embeddings"], dtype=np.float32)
-        vectors += rng.normal(0, 0.01, vectors.shape).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        metas = [{**m, "article_id": f"{m['article_id']}~{replica}"} for m in base["metadatas"]]
-        ids = [f"{m['article_id']}:{m['n']}" for m in metas]
-        for start in range(0, len(ids), 5000):
-            end = start + 5000
-            store.collection.add(
-                ids=ids[start:end],
-                embeddings=vectors[start:end],
-                documents=base["documents"][start:end],
-                metadatas=metas[start:end],
-            )
-        replica += 1
-    generation = store.end_write()
-    rebuild_keyword_index(store, settings.index, generation)
-    Manifest.from_store(store, generation).save(manifest_path(settings.index))
-    return {"chunks": store.count(), "seconds": time.perf_counter() - started}
-
-
-def _disk_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-def _cold_ask(data_dir: Path, question: str, runs: int = 3) -> float:
-    newsbot = Path(sys.executable).parent / "newsbot"
-    command = [str(newsbot)] if newsbot.exists() else [sys.executable, "-m", "bot"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_", "CHROMA_"))}
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(
-            [*command, "ask", question, "--data-dir", str(data_dir)], env=env, capture_output=True, check=True
-        )
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from measure.bench.phases import (
+    QUESTIONS,
+    cold_ask,
+    disk_bytes,
+    in_fresh_process,
+    phase_baseline,
+    phase_ceiling,
+    phase_ingest,
+    phase_queries,
+    phase_scale,
+)
 
 
 def run_bench(articles: int, dataset: Path | None, scale_chunks: int, workdir: Path, log: Any) -> dict[str, Any]:
@@ -228,23 +38,23 @@ def run_bench(articles: int, dataset: Path | None, scale_chunks: int, workdir: P
     asked = questions(QUESTIONS)
     log(f"corpus: {corpus}")
     log("1/7 embedder ceiling ...")
-    ceiling = _in_fresh_process(phase_ceiling, corpus)
+    ceiling = in_fresh_process(phase_ceiling, corpus)
     log("2/7 newsbot ingest ...")
-    ours = _in_fresh_process(phase_ingest, corpus, workdir / "newsbot")
+    ours = in_fresh_process(phase_ingest, corpus, workdir / "newsbot")
     log("3/7 plain LlamaIndex pipeline ...")
-    baseline = _in_fresh_process(phase_baseline, corpus, workdir / "baseline")
+    baseline = in_fresh_process(phase_baseline, corpus, workdir / "baseline")
     log("4/7 re-ingest of the unchanged corpus ...")
-    again = _in_fresh_process(phase_ingest, corpus, workdir / "newsbot")
+    again = in_fresh_process(phase_ingest, corpus, workdir / "newsbot")
     log("5/7 queries ...")
-    queries = _in_fresh_process(phase_queries, workdir / "newsbot", asked)
-    disk = _disk_bytes(workdir / "newsbot" / "chroma")
+    queries = in_fresh_process(phase_queries, workdir / "newsbot", asked)
+    disk = disk_bytes(workdir / "newsbot" / "chroma")
     large: dict[str, Any] = {}
     if scale_chunks > queries["chunks"]:
         log(f"6/7 queries at {scale_chunks} chunks ...")
-        grown = _in_fresh_process(phase_scale, workdir / "newsbot", workdir / "large", scale_chunks)
-        large = {**_in_fresh_process(phase_queries, workdir / "large", asked), "build_seconds": grown["seconds"]}
+        grown = in_fresh_process(phase_scale, workdir / "newsbot", workdir / "large", scale_chunks)
+        large = {**in_fresh_process(phase_queries, workdir / "large", asked), "build_seconds": grown["seconds"]}
     log("7/7 cold start ...")
-    cold = _cold_ask(workdir / "newsbot", asked[0])
+    cold = cold_ask(workdir / "newsbot", asked[0])
 
     n_articles = ours["articles_added"]
     chunks = ours["chunks_added"]
