@@ -61,10 +61,23 @@ class Name:
         return 2 <= len(words) <= 4 and not any(w in _ORG_WORDS for w in words) and not self.text.isupper()
 
 
-def _edge_word(word: str) -> bool:
-    """A word a name does not start or end with: a stopword, a connector, a month or weekday."""
-    folded = word.lower().strip(".,'’")
-    return folded in STOPWORDS or folded in _MONTHS or folded in _WEEKDAYS or folded in {"and", "&", "of"}
+_CONNECTIVES = frozenset(
+    "and & of because although though while whereas since unless however meanwhile yet still but even".split()
+)
+_TITLES = frozenset(
+    """ceo ceos cfo coo cto chief president vice chairman chairwoman chair founder co-founder mr mrs ms dr sir
+    judge justice coach senator governor minister secretary director executive former late prof professor
+    manager captain quarterback star boss""".split()
+)
+
+
+def _edge_word(word: str, first: bool) -> bool:
+    """A word a name does not start or end with: a stopword, a connector, a month or weekday, a title
+    ("CEO", "Judge"), or, opening the sentence, a capitalised verb form ("Using", "Asked")."""
+    folded = word.lower().strip(".,'’\"“”").removesuffix("’s").removesuffix("'s")
+    if folded in STOPWORDS or folded in _MONTHS or folded in _WEEKDAYS or folded in _CONNECTIVES:
+        return True
+    return folded in _TITLES or (first and folded.isalpha() and folded.endswith(("ing", "ed")) and len(folded) > 4)
 
 
 def names(sentence: str) -> list[Name]:
@@ -72,14 +85,14 @@ def names(sentence: str) -> list[Name]:
     found: list[Name] = []
     for match in _NAME.finditer(sentence):
         tokens = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\S+", match.group(0))]
-        while tokens and _edge_word(sentence[tokens[0][0] : tokens[0][1]]):
+        while tokens and _edge_word(sentence[tokens[0][0] : tokens[0][1]], first=not sentence[: tokens[0][0]].strip()):
             tokens.pop(0)
-        while tokens and _edge_word(sentence[tokens[-1][0] : tokens[-1][1]]):
+        while tokens and _edge_word(sentence[tokens[-1][0] : tokens[-1][1]], first=False):
             tokens.pop()
         if not tokens:
             continue
         start = tokens[0][0]
-        text = sentence[start : tokens[-1][1]].rstrip(".,'’")
+        text = sentence[start : tokens[-1][1]].rstrip(".,'’\"”").removesuffix("’s").removesuffix("'s")
         if len(text) >= 2:
             found.append(Name(text, start, start + len(text)))
     return found

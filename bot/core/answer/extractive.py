@@ -28,7 +28,7 @@ from bot.core.understand.question import Understanding
 from index.embed import Embedder
 
 MAX_QUOTES = 3
-ENTITY_POOL = 6
+NAMED_QUOTES = 2
 LATEST_RATIO = 0.85
 
 
@@ -90,7 +90,7 @@ class ExtractiveAnswerer:
         if self._refuses(ranking, kind):
             return refusal(question, closest, self.name)
         if kind in {types.PERSON, types.ORGANISATION}:
-            named = _named_answer(question, ranked, kind, understanding)
+            named = _named_answer(question, ranked, ranking.candidates, kind, understanding)
             if named is not None:
                 return named
         if understanding is not None and understanding.dates.latest:
@@ -147,32 +147,42 @@ class ExtractiveAnswerer:
 
 
 def _named_answer(
-    question: str, ranked: list[Candidate], kind: str, understanding: Understanding | None
+    question: str, ranked: list[Candidate], pool: list[Candidate], kind: str, understanding: Understanding | None
 ) -> Answer | None:
-    """The name the best sentences agree on, first, then the sentences that hold it; None when none does."""
+    """The name the evidence agrees on, first, then the sentences that hold it; None when there is none.
+
+    Every name the question does not already contain is counted over all evidence sentences, weighted by
+    the sentence's rank among the hits, and names sharing a last word ("Bankman-Fried", "Sam
+    Bankman-Fried") count as one, shown in their longest form. A name found in several articles counts
+    more: a multi-source question's answer is what its sources have in common.
+    """
     known = evidence.question_words(question)
     for mention in understanding.mentions if understanding else ():
         known |= {w.lower() for w in mention.text.split()}
+    scored = {id(c): c.score for c in ranked}
     votes: dict[str, float] = {}
     articles: dict[str, set[str]] = {}
-    for candidate in ranked[:ENTITY_POOL]:
+    forms: dict[str, str] = {}
+    for candidate in pool:
+        weight = max(scored.get(id(candidate), 0.0), 0.0) + 1.0 / (1 + candidate.hit_rank)
         for name in entities.new_names(candidate.text, known):
-            if kind == types.PERSON and not name.person_like:
+            key = name.words[-1].lower()
+            if key in known:
                 continue
-            votes[name.text] = votes.get(name.text, 0.0) + max(candidate.score, 0.0)
-            articles.setdefault(name.text, set()).add(candidate.article_id)
+            votes[key] = votes.get(key, 0.0) + weight
+            articles.setdefault(key, set()).add(candidate.article_id)
+            if len(name.text) > len(forms.get(key, "")):
+                forms[key] = name.text
+    if kind == types.PERSON:
+        votes = {k: v for k, v in votes.items() if any(n.person_like for n in entities.names(forms[k]))}
     if not votes:
         return None
-    for short in list(votes):  # "Bankman-Fried" counts for "Sam Bankman-Fried"
-        for long in votes:
-            if long != short and long.endswith(" " + short):
-                votes[long] += votes[short]
-                articles[long] |= articles[short]
-    best = max(votes, key=lambda n: (votes[n] * (1 + 0.5 * (len(articles[n]) - 1)), len(n)))
-    holding = [c for c in ranked if best in c.text or best.split()[-1] in c.text]
+    best_key = max(votes, key=lambda k: (votes[k] * (1 + 0.5 * (len(articles[k]) - 1)), len(forms[k])))
+    best = forms[best_key]
+    holding = [c for c in ranked if best_key in c.text.lower()] or [c for c in pool if best_key in c.text.lower()]
     chosen: list[Candidate] = []
     for candidate in holding:
-        if len(chosen) == MAX_QUOTES:
+        if len(chosen) == NAMED_QUOTES:
             break
         if all(c.article_id != candidate.article_id for c in chosen):
             chosen.append(candidate)

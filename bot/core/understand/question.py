@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from bot.core.understand import answer_type as types
 from bot.core.understand.claims import YesNoQuestion, read_yes_no, split_at
 from bot.core.understand.sources import SourceMatcher, SourceMention
-from bot.core.understand.timeframe import DateRange, date_mentions, question_dates
+from bot.core.understand.timeframe import DateRange, date_mentions, publication_frame, question_dates
 from index.catalog import Catalog
 
 
@@ -65,12 +65,12 @@ class Reader:
         kind = types.answer_type(question)
         mentions = tuple(self._matcher.find(question))
         sources = tuple(dict.fromkeys(s for m in mentions for s in m.sources))
-        dates = question_dates(question, self._anchor)
+        dates = publication_frame(question_dates(question, self._anchor), self.catalog.oldest, self.catalog.newest)
         yes_no = read_yes_no(question, mentions) if kind == types.YES_NO else None
         claim_dates: tuple[ClaimDates, ...] = ()
         if yes_no is not None:
             found = date_mentions(question, self._anchor)
-            dated = [m for m in found if m.relation in {"on", "in"}]
+            dated = [m for m in found if m.relation in {"on", "in"} and m.reported]
             if len({(m.since, m.until) for m in dated}) >= 2:
                 spans = [(m.start, m.end) for m in dated]
                 yes_no = replace(yes_no, claims=split_at(yes_no.claims, spans, question))
@@ -83,7 +83,7 @@ def _dates_within(found: list, start: int, end: int) -> ClaimDates:  # type: ign
     since: str | None = None
     until: str | None = None
     for mention in found:
-        if not (start <= mention.start < end) or mention.relation in {"not", "relative"}:
+        if not (start <= mention.start < end) or mention.relation in {"not", "relative"} or not mention.reported:
             continue
         if mention.since and (since is None or mention.since > since):
             since = mention.since

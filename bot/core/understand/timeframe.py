@@ -13,6 +13,12 @@ Rules (each a regular expression; the first that claims a span keeps it):
 - recency ("latest", "most recent", "newest", "recent news", "recently") sets `latest`.
 Relative expressions resolve against `anchor`, which the caller sets to the newest indexed article's
 date: a static archive answers "last week" about its own last week, a live feed about this one.
+
+A date may be when something was reported ("the report from The Verge on 2023-11-24", "in April 2026",
+"last week") or when something happened ("releasing a new device on November 16th", "its June 2017
+launch"). `DateMention.reported` is true for the first kind: a relative or month/year expression, or one
+with a reporting word (report, published, article, said ...) shortly before it. Only those may limit which
+articles are searched (`publication_frame`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -45,6 +51,11 @@ _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "t
 _LATEST = re.compile(r"\b(?:latest|most recent|newest|recent news|recently|most recently)\b", re.IGNORECASE)
 _OTHER_THAN = re.compile(r"\bother than\s*$", re.IGNORECASE)
 _SAME = re.compile(r"\b(?:on )?the same (?:day|date)\b", re.IGNORECASE)
+_REPORTING = re.compile(
+    r"\b(?:report\w*|publish\w*|article\w*|news|story|stories|coverage|covered|said|wrote|announc\w*|"
+    r"issue|edition|column|review)\b[^.?!;]{0,40}$",
+    re.IGNORECASE,
+)
 _LEAD = re.compile(r"\b(?P<word>before|after|since|until|by|between|from|on|in|during)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -56,6 +67,7 @@ class DateMention:
     relation: str  # on | in | before | after | since | until | between | relative | not | latest
     since: str | None
     until: str | None
+    reported: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,16 +154,17 @@ def _mention(question: str, start: int, end: int, span: tuple[dt.date, dt.date],
         return DateMention(start, end, text, "not", None, None)
     lead = _LEAD.search(head)
     word = lead["word"].lower() if lead else ("in" if kind in {"my", "y", "rel", "past"} else "on")
+    reported = kind in {"my", "rel", "past"} or _REPORTING.search(head) is not None
     if word == "before":
-        return DateMention(start, end, text, "before", None, (first - dt.timedelta(days=1)).isoformat())
+        return DateMention(start, end, text, "before", None, (first - dt.timedelta(days=1)).isoformat(), reported)
     if word == "after":
-        return DateMention(start, end, text, "after", (last + dt.timedelta(days=1)).isoformat(), None)
+        return DateMention(start, end, text, "after", (last + dt.timedelta(days=1)).isoformat(), None, reported)
     if word == "since":
-        return DateMention(start, end, text, "since", first.isoformat(), None)
+        return DateMention(start, end, text, "since", first.isoformat(), None, reported)
     if word in {"until", "by"}:
-        return DateMention(start, end, text, "until", None, last.isoformat())
+        return DateMention(start, end, text, "until", None, last.isoformat(), reported)
     relation = "between" if word in {"between", "from"} else ("in" if first != last else "on")
-    return DateMention(start, end, text, relation, first.isoformat(), last.isoformat())
+    return DateMention(start, end, text, relation, first.isoformat(), last.isoformat(), reported)
 
 
 def _pair_betweens(question: str, found: list[DateMention]) -> list[DateMention]:
@@ -161,10 +174,8 @@ def _pair_betweens(question: str, found: list[DateMention]) -> list[DateMention]
         following = found[i + 1]
         joint = question[mention.end : following.start].strip(" ,").lower()
         if mention.relation == "between" and joint in {"and", "to", "until"} and following.until:
-            out[i] = DateMention(mention.start, mention.end, mention.text, "between", mention.since, following.until)
-            out[i + 1] = DateMention(
-                following.start, following.end, following.text, "between", mention.since, following.until
-            )
+            out[i] = replace(mention, relation="between", until=following.until)
+            out[i + 1] = replace(following, relation="between", since=mention.since)
     return out
 
 
@@ -178,3 +189,19 @@ def question_dates(question: str, anchor: dt.date) -> DateRange:
     since = None if not starts or None in starts else min(s for s in starts if s)
     until = None if not ends or None in ends else max(e for e in ends if e)
     return DateRange(since, until, latest, tuple(mentions))
+
+
+def publication_frame(found: DateRange, oldest: str | None, newest: str | None) -> DateRange:
+    """The part of `found` that may limit the search: reported dates only, and only when they overlap the
+    indexed dates (a frame outside them is about an event, not about when articles were published)."""
+    bounded = [m for m in found.mentions if m.reported and m.relation not in {"not", "relative", "latest"}]
+    starts = [m.since for m in bounded]
+    ends = [m.until for m in bounded]
+    since = None if not starts or None in starts else min(s for s in starts if s)
+    until = None if not ends or None in ends else max(e for e in ends if e)
+    outside = (until is not None and oldest is not None and until < oldest) or (
+        since is not None and newest is not None and since > newest
+    )
+    if outside:
+        since = until = None
+    return DateRange(since, until, found.latest, tuple(bounded))
