@@ -33,6 +33,8 @@ from index.embed import Embedder
 
 SUPPORT_MIN = 0.50
 """A claim's best sentence must score this (0.6 × cosine + 0.4 × term share) to support it."""
+SUPPORT_SOURCED = 0.40
+"""For a claim that names its source: its evidence comes from that source only, so the bar is lower."""
 SUPPORT_ANCHORED = 0.30
 """For a claim that names its source and its date ("the report from The Verge on 2023-11-24 about X"), the
 evidence is already restricted to that source's articles of that date: the claim describes a report, and a
@@ -84,7 +86,11 @@ class ClaimEvidence:
 
     @property
     def supported(self) -> bool:
-        return self.best is not None and self.support >= (SUPPORT_ANCHORED if self.anchored else SUPPORT_MIN)
+        if self.best is None:
+            return False
+        if self.anchored:
+            return self.support >= SUPPORT_ANCHORED
+        return self.support >= (SUPPORT_SOURCED if self.claim.sources else SUPPORT_MIN)
 
 
 def claim_text(understanding: Understanding, claim: Claim) -> str:
