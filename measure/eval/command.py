@@ -146,9 +146,19 @@ def _print_summary(summary: dict[str, Any]) -> None:
     refusals, citations, latency = summary["refusals"], summary["citations"], summary["latency_ms"]
     click.echo(f"{summary['n']} queries")
     click.echo("retrieval  " + "  ".join(f"{k} {fraction(v)}" for k, v in retrieval.items() if k != "n"))
-    click.echo(f"answers    accuracy {fraction(answers['accuracy'])}  F1 {fraction(answers['f1'])}")
+    click.echo(
+        f"answers    accuracy {fraction(answers['accuracy'])}  F1 {fraction(answers['f1'])}  "
+        f"lenient (MultiHop-RAG) {fraction(answers.get('lenient_accuracy'))}"
+    )
     for name, row in answers["by_category"].items():
-        click.echo(f"  {name:<14} n={row['n']:<4} accuracy {fraction(row['accuracy'])}")
+        line = f"  {name:<14} n={row['n']:<4} accuracy {fraction(row['accuracy'])}"
+        if row.get("yes_no_n"):
+            line += (
+                f"  yes/no {fraction(row.get('yes_no_accuracy'))} vs always-yes {fraction(row.get('always_yes'))}"
+                f"  verdicts: coverage {fraction(row.get('verdict_coverage'))}"
+                f" precision {fraction(row.get('verdict_precision'))}"
+            )
+        click.echo(line)
     click.echo(
         f"refusals   unanswerable {fraction(refusals['refusal_rate'])}  "
         f"answerable (false) {fraction(refusals['false_refusal_rate'])}"

@@ -72,6 +72,23 @@ def answer_correct(answer: str, accepted: Sequence[str]) -> bool:
     return any(_contains_phrase(words, normalize_answer(a).split()) for a in accepted)
 
 
+def verdict_correct(verdict: str | None, accepted: Sequence[str]) -> bool | None:
+    """Whether a yes/no verdict matches the gold answer; None when there is no verdict or no yes/no gold."""
+    if verdict is None or not is_yes_no(accepted):
+        return None
+    return verdict in {yes_no_stance(a) for a in accepted}
+
+
+_LENIENT_SKIP = _ARTICLES | {"of", "and", "or", "in", "on", "to", "for", "by"}
+
+
+def lenient_correct(answer: str, accepted: Sequence[str]) -> bool:
+    """MultiHop-RAG's lenient reading, for comparison with published figures: any word of any gold answer
+    (articles and connectives aside) appears in the answer. Far looser than `answer_correct`."""
+    words = set(normalize_answer(answer).split())
+    return any(w in words for a in accepted for w in normalize_answer(a).split() if w not in _LENIENT_SKIP)
+
+
 def token_f1(answer: str, accepted: Sequence[str]) -> float:
     """Best SQuAD token F1 of the answer against any accepted answer."""
     predicted = normalize_answer(answer).split()

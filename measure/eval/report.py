@@ -27,6 +27,17 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+YES_NO_COLUMNS = ["yes/no n", "yes/no accuracy", "always yes", "verdict coverage", "verdict precision"]
+
+
+def _yes_no_cells(row: dict[str, object]) -> list[str]:
+    n = row.get("yes_no_n")
+    return [str(n) if n is not None else "n/a"] + [
+        fraction(row.get(k))  # type: ignore[arg-type]
+        for k in ("yes_no_accuracy", "always_yes", "verdict_coverage", "verdict_precision")
+    ]
+
+
 def query_record(run: QueryRun, scores: QueryScores) -> dict[str, object]:
     """One query in results.json: the question, gold, what the bot said and cited, and its scores."""
     outcome = run.outcome
@@ -35,6 +46,8 @@ def query_record(run: QueryRun, scores: QueryScores) -> dict[str, object]:
         "category": category_of(outcome.query),
         "answer": run.answer.answer,
         "refused": run.answer.refused,
+        "verdict": run.answer.verdict,
+        "understood": run.answer.understood,
         "backend": run.answer.backend,
         "citations": [
             {**c.to_dict(), "dataset_article_id": q.article_id}
@@ -64,13 +77,34 @@ def markdown(summary: Mapping[str, Any], meta: Mapping[str, Any]) -> str:
         _table(list(RETRIEVAL_KEYS), [[fraction(retrieval[k]) for k in RETRIEVAL_KEYS]]),
         f"## Answers ({summary['n']} queries)",
         _table(
-            ["category", "n", "accuracy", "F1"],
+            ["category", "n", "accuracy", "F1", "lenient (MultiHop-RAG)", *YES_NO_COLUMNS],
             [
-                [name, str(row["n"]), fraction(row["accuracy"]), fraction(row["f1"])]
+                [
+                    name,
+                    str(row["n"]),
+                    fraction(row["accuracy"]),
+                    fraction(row["f1"]),
+                    fraction(row.get("lenient_accuracy")),
+                    *_yes_no_cells(row),
+                ]
                 for name, row in answers["by_category"].items()
             ]
-            + [["**overall**", str(summary["n"]), fraction(answers["accuracy"]), fraction(answers["f1"])]],
+            + [
+                [
+                    "**overall**",
+                    str(summary["n"]),
+                    fraction(answers["accuracy"]),
+                    fraction(answers["f1"]),
+                    fraction(answers.get("lenient_accuracy")),
+                    *_yes_no_cells(answers.get("yes_no") or {}),
+                ]
+            ],
         ),
+        "Accuracy is strict: the gold answer as a whole phrase, or for yes/no questions the verdict (else the "
+        "stance read from the text). *Lenient* is MultiHop-RAG's own reading (any gold word in the answer), "
+        "for comparison with published figures. *Always yes* is the accuracy of answering yes to every "
+        "yes/no question; *coverage* is the share of yes/no questions given a verdict, *precision* the share "
+        "of verdicts that are right.",
         "## Refusals and citations",
         _table(
             [

@@ -195,5 +195,6 @@ def _ask(pipeline: EvalPipeline, query: Query, article_ids: dict[str, str], top_
         ],
         citations=[CitedQuote(article_ids.get(c.article_id), c.quote) for c in answer.citations],
         timings_ms=timings,
+        verdict=answer.verdict,
     )
     return QueryRun(outcome, answer, hits)

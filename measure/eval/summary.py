@@ -6,7 +6,7 @@ Pure like metrics.py: run.py gathers `Outcome`s, this module only counts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.citations.markers import MARKER
@@ -37,6 +37,7 @@ class Outcome:
     citations: list[CitedQuote]
     timings_ms: dict[str, float]
     judge: Verdict | None = None
+    verdict: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,18 @@ class QueryScores:
     retrieval: dict[str, float | None]
     citations: int
     citations_supported: int | None
+    yes_no: bool = False
+    verdict_correct: bool | None = None
+    lenient: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
             "correct": self.correct,
             "f1": self.f1,
             "refused": self.refused,
+            "yes_no": self.yes_no,
+            "verdict_correct": self.verdict_correct,
+            "lenient": self.lenient,
             **self.retrieval,
             "citations": self.citations,
             "citations_supported": self.citations_supported,
@@ -81,15 +88,21 @@ def score_outcome(outcome: Outcome) -> QueryScores:
     """Score one query.
 
     An unanswerable query is correct exactly when the bot refused; an answerable one needs an answer
-    that is not a refusal and that matches (whole phrase, or the yes/no stance).
+    that is not a refusal and that matches: the verdict when the bot gave one to a yes/no question, else
+    the whole phrase, or the yes/no stance read from the text.
     """
     query = outcome.query
     text = MARKER.sub(" ", outcome.answer)
+    yes_no = query.answerable and metrics.is_yes_no(query.answers)
+    by_verdict = metrics.verdict_correct(outcome.verdict, query.answers) if not outcome.refused else None
     if query.answerable:
         correct = not outcome.refused and metrics.answer_correct(text, query.answers)
+        if by_verdict is not None:
+            correct = by_verdict
         f1 = 0.0 if outcome.refused else metrics.token_f1(text, query.answers)
+        lenient = not outcome.refused and metrics.lenient_correct(text, query.answers)
     else:
-        correct, f1 = outcome.refused, float(outcome.refused)
+        correct, f1, lenient = outcome.refused, float(outcome.refused), outcome.refused
 
     gold, quotes = query.gold_articles, [e.quote for e in query.evidence]
     ranked = [s.article_id for s in outcome.retrieved]
@@ -101,7 +114,8 @@ def score_outcome(outcome: Outcome) -> QueryScores:
         retrieval["mrr@10"] = metrics.reciprocal_rank(ranked, gold, 10)
         supported = sum(metrics.citation_supported(c.article_id, c.quote, gold, quotes) for c in outcome.citations)
     retrieval[f"evidence_recall@{RECALL_K}"] = metrics.evidence_recall(quotes, outcome.retrieved[:RECALL_K])
-    return QueryScores(correct, f1, outcome.refused, retrieval, len(outcome.citations), supported)
+    scores = QueryScores(correct, f1, outcome.refused, retrieval, len(outcome.citations), supported)
+    return replace(scores, yes_no=yes_no, verdict_correct=by_verdict, lenient=lenient)
 
 
 def _rate(flags: Sequence[bool]) -> float | None:
@@ -124,6 +138,21 @@ def _latency(outcomes: Sequence[Outcome]) -> dict[str, object]:
     }
 
 
+def yes_no_figures(pairs: Sequence[tuple[Outcome, QueryScores]]) -> dict[str, object]:
+    """Over the yes/no questions among `pairs`: accuracy, the always-"yes" baseline (the share whose gold
+    answer is yes), verdict coverage (share given a verdict) and verdict precision (share of verdicts
+    right). All None when there is no yes/no question."""
+    yes_no = [(o, s) for o, s in pairs if s.yes_no]
+    given = [s for o, s in yes_no if s.verdict_correct is not None]
+    return {
+        "yes_no_n": len(yes_no),
+        "yes_no_accuracy": _rate([s.correct for _, s in yes_no]),
+        "always_yes": _rate([metrics.yes_no_stance(o.query.answers[0]) == "yes" for o, _ in yes_no]),
+        "verdict_coverage": _rate([s.verdict_correct is not None for _, s in yes_no]),
+        "verdict_precision": _rate([bool(s.verdict_correct) for s in given]),
+    }
+
+
 def summarize(outcomes: Sequence[Outcome], scores: Sequence[QueryScores]) -> dict[str, Any]:
     """The run's summary with the keys of the issue (plus counts), fractions in 0..1 or None."""
     pairs = list(zip(outcomes, scores, strict=True))
@@ -134,11 +163,13 @@ def summarize(outcomes: Sequence[Outcome], scores: Sequence[QueryScores]) -> dic
 
     by_category: dict[str, dict[str, object]] = {}
     for category in sorted({category_of(o.query) for o in outcomes}):
-        picked = [s for o, s in pairs if category_of(o.query) == category]
+        picked = [(o, s) for o, s in pairs if category_of(o.query) == category]
         by_category[category] = {
             "n": len(picked),
-            "accuracy": _rate([s.correct for s in picked]),
-            "f1": metrics.mean(s.f1 for s in picked),
+            "accuracy": _rate([s.correct for _, s in picked]),
+            "f1": metrics.mean(s.f1 for _, s in picked),
+            "lenient_accuracy": _rate([s.lenient for _, s in picked]),
+            **yes_no_figures(picked),
         }
 
     answered = [o for o in outcomes if not o.refused]
@@ -151,6 +182,8 @@ def summarize(outcomes: Sequence[Outcome], scores: Sequence[QueryScores]) -> dic
             "accuracy": _rate([s.correct for s in scores]),
             "f1": metrics.mean(s.f1 for s in scores),
             "answerable_accuracy": _rate([s.correct for o, s in pairs if o.query.answerable]),
+            "lenient_accuracy": _rate([s.lenient for s in scores]),
+            "yes_no": yes_no_figures(pairs),
             "by_category": by_category,
         },
         "refusals": {

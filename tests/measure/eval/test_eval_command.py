@@ -109,6 +109,9 @@ def test_eval_end_to_end_writes_the_report_and_reuses_the_index(
     by_id = {q["id"]: q for q in results["queries"]}
     assert by_id["q1"]["scores"]["correct"] is True and "Brussels" in by_id["q1"]["answer"]
     assert all(c["dataset_article_id"] == "huawei" for c in by_id["q1"]["citations"])
+    assert all("verdict" in q and "understood" in q for q in results["queries"])
+    assert by_id["q1"]["verdict"] is None and by_id["q1"]["understood"]["answer_type"] == "place"
+    assert {"lenient_accuracy", "yes_no"} <= set(summary["answers"])
     refused = [q["refused"] for q in results["queries"] if q["type"] == "unanswerable"]
     assert summary["refusals"]["refusal_rate"] == sum(refused) / len(refused)
     assert results["meta"]["index_reused"] is False

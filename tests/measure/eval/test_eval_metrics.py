@@ -128,3 +128,11 @@ def test_mean_and_percentile() -> None:
     assert metrics.percentile([10.0, 20.0, 30.0, 40.0], 95) == pytest.approx(38.5)
     assert metrics.percentile([7.0], 95) == 7.0
     assert metrics.percentile([], 50) is None
+
+
+def test_lenient_accuracy_is_any_gold_word() -> None:
+    from measure.eval.metrics import lenient_correct
+
+    assert lenient_correct("Bankman-Fried testified [1].", ["Sam Bankman-Fried"])
+    assert not lenient_correct("Ellison testified.", ["Sam Bankman-Fried"])
+    assert lenient_correct("A report of the day.", ["The Day of the Jackal"]) is not False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from measure.eval.dataset import Evidence, Query
@@ -63,11 +65,16 @@ def test_summary_has_the_issue_keys_and_hand_checked_values(outcomes: list[Outco
     answers = summary["answers"]
     assert answers["accuracy"] == 0.5  # q1 and the refused unanswerable q4
     # F1: "in brussels" vs "brussels" = 2/3; "italy" vs "italy and belgium" = 2*(1*1/3)/(1+1/3) = 1/2
+    no_yes_no = {"yes_no_n": 0, "yes_no_accuracy": None, "always_yes": None, "verdict_coverage": None,
+                 "verdict_precision": None}  # fmt: skip
     assert answers["by_category"] == {
-        "fact": {"n": 2, "accuracy": 0.5, "f1": pytest.approx((2 / 3 + 1 / 2) / 2)},
-        "null": {"n": 1, "accuracy": 1.0, "f1": 1.0},
-        "yes-no": {"n": 1, "accuracy": 0.0, "f1": 0.0},
-    }
+        # lenient: "italy" is a word of "Italy and Belgium", so q2 counts there and not in strict accuracy
+        "fact": {"n": 2, "accuracy": 0.5, "f1": pytest.approx((2 / 3 + 1 / 2) / 2), "lenient_accuracy": 1.0,
+                 **no_yes_no},
+        "null": {"n": 1, "accuracy": 1.0, "f1": 1.0, "lenient_accuracy": 1.0, **no_yes_no},
+        "yes-no": {"n": 1, "accuracy": 0.0, "f1": 0.0, "lenient_accuracy": 0.0, "yes_no_n": 1,
+                   "yes_no_accuracy": 0.0, "always_yes": 1.0, "verdict_coverage": 0.0, "verdict_precision": None},
+    }  # fmt: skip
     assert summary["refusals"]["refusal_rate"] == 1.0
     assert summary["refusals"]["false_refusal_rate"] == pytest.approx(1 / 3)
     assert summary["citations"]["precision"] == 0.5
@@ -83,3 +90,22 @@ def test_summary_of_nothing_is_none_not_zero() -> None:
     assert summary["answers"]["accuracy"] is None
     assert summary["retrieval"]["hit@10"] is None
     assert summary["latency_ms"]["p95"] is None
+
+
+def test_a_verdict_decides_a_yes_no_question_and_is_counted() -> None:
+    """The verdict wins over any stance read from the text; coverage and precision are over yes/no questions."""
+    gold_no = _query("q1", "cmp", ("no",), "The talks did not end.")
+    gold_yes = _query("q2", "cmp", ("Yes",), "The talks ended.")
+    gold_yes_again = _query("q3", "cmp", ("yes",), "The talks ended.")
+    outcomes = [
+        replace(_outcome(gold_no, "Yes, no one said so [1].", False, ["a1"], ["a1"], 1.0), verdict="no"),
+        replace(_outcome(gold_yes, "No — “It ended.” [1]", False, ["a1"], ["a1"], 1.0), verdict="no"),
+        _outcome(gold_yes_again, "Yes: it ended [1].", False, ["a1"], ["a1"], 1.0),
+    ]
+    scores = [score_outcome(o) for o in outcomes]
+    assert [s.correct for s in scores] == [True, False, True]
+    assert [s.verdict_correct for s in scores] == [True, False, None]
+    row = summarize(outcomes, scores)["answers"]["by_category"]["cmp"]
+    assert row["yes_no_n"] == 3 and row["yes_no_accuracy"] == pytest.approx(2 / 3)
+    assert row["always_yes"] == pytest.approx(2 / 3)
+    assert row["verdict_coverage"] == pytest.approx(2 / 3) and row["verdict_precision"] == 0.5
