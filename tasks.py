@@ -58,7 +58,7 @@ def demo() -> None:
 
 
 def test() -> None:
-    install("dev,llm-smoke")
+    install("dev,llm-smoke,local")
     sh(BIN / "ruff", "check", ".")
     sh(BIN / "ruff", "format", "--check", ".")
     sh(BIN / "python", "-m", "pytest", "-n", "2", "-q", *sys.argv[2:])

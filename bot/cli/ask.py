@@ -46,7 +46,10 @@ def ask_command(
     console = Console(soft_wrap=True)
     streaming = not as_json and sys.stdout.isatty() and settings.backend.kind != "extractive"
 
+    streamed: list[str] = []
+
     def on_token(token: str) -> None:
+        streamed.append(token)
         console.print(token, end="", markup=False, highlight=False)
 
     try:
@@ -61,5 +64,7 @@ def ask_command(
         return
     if streaming:
         console.print()
-    # A streamed refusal shows nothing while streaming, so its text is printed now.
-    render_answer(answer, console, show_answer=not streaming or answer.refused)
+    # What streamed is the model's raw text; when verification changed it (or it was a refusal, which
+    # streams nothing), the verified answer is printed in full below it.
+    reprint = not streaming or answer.refused or "".join(streamed).strip() != answer.answer.strip()
+    render_answer(answer, console, show_answer=reprint)

@@ -21,8 +21,25 @@ def source_line(citation: Citation) -> str:
     return f"{citation.title} — {tail}" if tail else citation.title
 
 
+def corrections_line(answer: Answer) -> str:
+    """What citation verification changed, in words ("" when nothing)."""
+    counts: dict[str, int] = {}
+    for correction in answer.corrections:
+        counts[correction.kind] = counts.get(correction.kind, 0) + 1
+    words = {"moved": "citation(s) moved", "dropped": "citation(s) dropped", "added": "citation(s) added"}
+    words["removed"] = "unsupported sentence(s) removed"
+    parts = [f"{counts[kind]} {words[kind]}" for kind in ("moved", "dropped", "added", "removed") if kind in counts]
+    return f"Checked against the sources: {', '.join(parts)}." if parts else ""
+
+
 def render_answer(answer: Answer, console: Console, *, show_answer: bool = True) -> None:
-    """The answer text, then its numbered sources with the exact quote each number stands for."""
+    """The answer text, then its numbered sources with the exact quote each number stands for.
+
+    A model's answer whose citations verification changed says so, so a reader who saw it stream knows
+    why the text below differs."""
+    changed = corrections_line(answer)
+    if changed:
+        console.print(Text(changed, style="yellow"))
     if show_answer:
         console.print(Text(answer.answer))
     if answer.refused:

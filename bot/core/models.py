@@ -54,6 +54,24 @@ class Citation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Correction:
+    """One change citation verification made to a model's reply before it became the answer.
+
+    `kind` is "moved" (a marker pointed at evidence that does not support the sentence; it now points at
+    the evidence that does), "dropped" (such a marker, with no other evidence to move to), "added" (an
+    uncited sentence the evidence supports) or "removed" (a sentence no evidence supports). Evidence
+    numbers are those of the prompt; `support` is the best support score found.
+    """
+
+    kind: str
+    sentence: str
+    cited: tuple[int, ...] = ()
+    to: int | None = None
+    support: float = 0.0
+    judged: bool = False
+
+
 @dataclass
 class Answer:
     """What the chain returns: text with inline `[n]` markers and the citations those markers point to.
@@ -62,7 +80,8 @@ class Answer:
     `verdict` is "yes" or "no" for a yes/no question the cited evidence decides, else None; front ends
     show it first. `see_also` lists the closest sources of a refusal; they are not citations.
     `understood` is what the question was read as (answer type, sources, dates, claims): shown in
-    `--json` so a user can see why this answer was chosen.
+    `--json` so a user can see why this answer was chosen. `corrections` is what citation verification
+    changed in a model's reply (empty for the extractive answerer, which writes no prose of its own).
     """
 
     question: str
@@ -75,6 +94,7 @@ class Answer:
     standalone_question: str | None = None
     verdict: str | None = None
     understood: dict[str, object] = field(default_factory=dict)
+    corrections: list[Correction] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -136,7 +136,7 @@ class Pipeline:
         planned = time.perf_counter()
         answer = self.answerer.answer(question, expanded, understanding=understanding, on_token=on_token)
         answer.backend = answer.backend or self.answerer.name
-        answer.understood = understanding.to_dict()
+        answer.understood = {**understanding.to_dict(), **answer.understood}
         answer.timings_ms = {
             "understand": round((planned - started) * 1000, 2),
             "generate": round((time.perf_counter() - planned) * 1000, 2),

@@ -18,7 +18,7 @@ from index.settings import IndexSettings, OpenAISettings, SettingsPart, env
 PROMPTS_DIR = Path(str(resources.files("prompts")))
 """The prompts shipped with newsbot (package data, so a wheel install has them too)."""
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
-BACKENDS = ("extractive", "openai")
+BACKENDS = ("extractive", "openai", "local")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class AnswerSettings(SettingsPart):
     top_k: int = Field(8, ge=1, le=100, validation_alias=env("NEWSBOT_TOP_K"))
     prompts_dir: Path = Field(PROMPTS_DIR, validation_alias=env("NEWSBOT_PROMPTS_DIR"))
     max_question_chars: int = Field(2_000, ge=1, validation_alias=env("NEWSBOT_MAX_QUESTION_CHARS"))
+    local_model: Path | None = Field(None, validation_alias=env("NEWSBOT_LOCAL_MODEL"))
+    local_threads: int = Field(2, ge=1, le=256, validation_alias=env("NEWSBOT_LOCAL_THREADS"))
+    local_context: int = Field(4096, ge=512, validation_alias=env("NEWSBOT_LOCAL_CONTEXT"))
 
 
 class CoreSettings(BaseModel):
@@ -87,7 +90,7 @@ class CoreSettings(BaseModel):
             return Backend("openai", DEFAULT_OPENAI_MODEL) if self.openai.openai_api_key else Backend("extractive")
         kind, _, model = raw.partition(":")
         if kind not in BACKENDS:
-            raise SettingsError(f"unknown NEWSBOT_LLM {raw!r}: use extractive or openai:<model>")
+            raise SettingsError(f"unknown NEWSBOT_LLM {raw!r}: use extractive, local or openai:<model>")
         if kind == "openai" and not model.strip():
             raise SettingsError("NEWSBOT_LLM=openai:<model> needs a model, e.g. openai:gpt-4o-mini")
         return Backend(kind, model.strip())

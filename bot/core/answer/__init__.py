@@ -34,15 +34,29 @@ def _extractive(_: CoreSettings, embedder: Embedder) -> Answerer:
     return ExtractiveAnswerer(embedder)
 
 
-def _openai(settings: CoreSettings, _: Embedder) -> Answerer:
+def _openai(settings: CoreSettings, embedder: Embedder) -> Answerer:
     from bot.core.answer.llm import LLMAnswerer
 
-    return LLMAnswerer(settings)
+    return LLMAnswerer(settings, embedder)
+
+
+def _local(settings: CoreSettings, embedder: Embedder) -> Answerer:
+    from bot.core.answer.judge import model_judge
+    from bot.core.answer.llm import LLMAnswerer
+    from bot.core.answer.local_llm import LocalLlamaLLM
+    from bot.core.answer.local_model import model_path
+
+    answer = settings.answer
+    path = model_path(answer.local_model, settings.index.data_dir)
+    llm = LocalLlamaLLM(model_path=str(path), context_window=answer.local_context, threads=answer.local_threads)
+    judge = model_judge(llm, answer)
+    return LLMAnswerer(settings, embedder, llm, name=f"local:{path.name}", judge=judge)
 
 
 REGISTRY: dict[str, Callable[[CoreSettings, Embedder], Answerer]] = {
     "extractive": _extractive,
     "openai": _openai,
+    "local": _local,
 }
 
 

@@ -103,6 +103,7 @@ def rank(
     kind: str,
     semantic_weight: float,
     sources: tuple[str, ...] = (),
+    shortlist_size: int = EMBED_CANDIDATES,
 ) -> Ranking:
     """Score the hits' sentences for `question`, best first (only the shortlist is scored by meaning).
 
@@ -124,7 +125,7 @@ def rank(
     lexical = {id(c): terms.coverage(set(c.stems)) for c in pool}
     bonus = {id(c): TYPE_BONUS if c.typed else 0.0 for c in pool}
     shortlist = sorted(pool, key=lambda c: -(lexical[id(c)] + bonus[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))[
-        :EMBED_CANDIDATES
+        :shortlist_size
     ]
     # The question's vector is the one retrieval just computed (the embedder caches recent queries).
     semantic = embedder.embed([c.text for c in shortlist]) @ embedder.embed_query(question)

@@ -9,16 +9,17 @@ cited sentences decide a yes/no question, so it cannot state what the articles d
   relevant article.
 It refuses when the retrieved text lacks the question's names and numbers, when a short question's words
 are mostly absent, when no sentence holds the kind of answer asked for (an amount, a date, a person), or
-when even the best sentence scores below a threshold (`Thresholds`).
+when even the best sentence scores below a threshold (`gate`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.core.answer import entities, evidence, verdict
 from bot.core.answer.evidence import Candidate, Ranking
+from bot.core.answer.gate import DEFAULTS, Thresholds, refuses
 from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.markers import strip_markers
 from bot.core.condense import condense_heuristic
@@ -31,32 +32,12 @@ MAX_QUOTES = 3
 LATEST_RATIO = 0.85
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Refusal and selection cut-offs.
-
-    Calibrated on ../shared/eval/multihop-rag-dev (137 answerable, 13 unanswerable questions): a best
-    sentence scoring under 0.27, or retrieved text holding none of the question's names and numbers,
-    refuses 13/13 unanswerable questions and 6/137 answerable ones. Short questions (at most 10 content
-    terms; every multihop question is longer) are specific: when over a quarter of their weighted terms
-    appear nowhere in the retrieved text, the articles are about something else (measure/gold/seeds: 4 of 5
-    unanswerable refused, no answerable one).
-    """
-
-    min_score: float = 0.27
-    min_key_coverage: float = 0.01
-    short_question_terms: int = 10
-    max_missing_share: float = 0.25
-    semantic_weight: float = 0.55
-    companion_ratio: float = 0.85
-
-
 class ExtractiveAnswerer:
     """Answers by quotation; `name` is what Answer.backend reports."""
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, thresholds: Thresholds = Thresholds()) -> None:
+    def __init__(self, embedder: Embedder, thresholds: Thresholds = DEFAULTS) -> None:
         self.embedder = embedder
         self.thresholds = thresholds
 
@@ -86,7 +67,7 @@ class ExtractiveAnswerer:
             checked = self._yes_no(question, ranking, understanding)
             if checked is not None:
                 return checked
-        if self._refuses(ranking, kind):
+        if refuses(ranking, kind, self.thresholds):
             return refusal(question, closest, self.name)
         if kind in {types.PERSON, types.ORGANISATION}:
             named = _named_answer(question, ranked, ranking.candidates, kind, understanding)
@@ -112,18 +93,6 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
                 covered |= candidate.stems
         return chosen
-
-    def _refuses(self, ranking: Ranking, kind: str) -> bool:
-        """Refuse when the retrieved text lacks the question's names, or a short, specific question's
-        words, or the kind of answer asked for; or when even the best sentence scores low."""
-        limits, terms, retrieved = self.thresholds, ranking.terms, ranking.retrieved
-        if terms.key_coverage(retrieved) < limits.min_key_coverage or ranking.ranked[0].score < limits.min_score:
-            return True
-        specific = len(terms.weights) <= limits.short_question_terms
-        if specific and terms.missing_share(retrieved) > limits.max_missing_share:
-            return True
-        typed_kinds = {types.NUMBER, types.DATE, types.PERSON}
-        return specific and kind in typed_kinds and not any(c.typed for c in ranking.candidates)
 
     def _yes_no(self, question: str, ranking: Ranking, understanding: Understanding) -> Answer | None:
         """A verdict with the sentences that decide it; what each source says when they do not; None (the

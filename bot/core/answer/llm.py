@@ -1,7 +1,8 @@
 """The LLM answerer: OpenAI, or any OpenAI-compatible server (Ollama, vLLM, llama.cpp), via LlamaIndex.
 
-The model only writes prose with `[n]` markers; `bot.core.citations` decides which of them stand,
-so a model cannot cite a source it was not given however it is prompted.
+The model only writes prose with `[n]` markers over numbered evidence sentences; `verify` decides which
+of them stand and `bot.core.citations` numbers them, so a model cannot cite evidence it was not given, nor
+keep a citation whose sentence does not support what it wrote, however it is prompted.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from llama_index.llms.openai import OpenAI
 from llama_index.llms.openai.utils import ALL_AVAILABLE_MODELS
 from llama_index.llms.openai_like import OpenAILike
 
-from bot.core.citations.assemble import build_answer, nearest_sentences, refusal, see_also
+from bot.core.answer.evidence import Candidate
+from bot.core.answer.grounding import ground
+from bot.core.answer.verified import verified_answer
+from bot.core.answer.verify import Judge, Verifier
+from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.stream import StreamRewriter
 from bot.core.errors import AnswerBackendError
 from bot.core.models import Answer, Hit, Turn
 from bot.core.prompts import refusal_sentinel, render
 from bot.core.settings import CoreSettings
 from bot.core.understand.question import Understanding
+from index.embed import Embedder
 from index.errors import SettingsError
 from index.settings import OpenAISettings
 
@@ -87,10 +93,22 @@ def _neutralise(text: str) -> str:
 
 
 class LLMAnswerer:
-    """Answers from the hits with an LLM; citations are validated, renumbered and quoted verbatim."""
+    """Answers from numbered evidence sentences with an LLM; every citation is verified before it is shown.
 
-    def __init__(self, settings: CoreSettings, llm: LLM | None = None) -> None:
-        self.name = f"openai:{_model_name(settings)}"
+    The model sees the evidence `grounding` picks (not whole chunks), so prompts are short and numbers
+    point at sentences; `verify` then keeps, moves or drops each marker and removes unsupported sentences.
+    """
+
+    def __init__(
+        self,
+        settings: CoreSettings,
+        embedder: Embedder,
+        llm: LLM | None = None,
+        *,
+        name: str | None = None,
+        judge: Judge | None = None,
+    ) -> None:
+        self.name = name or f"openai:{_model_name(settings)}"
         self._settings = settings.answer
         self._access = settings.openai
         self._server = settings.openai.openai_base_url or OPENAI_API_BASE
@@ -98,12 +116,14 @@ class LLMAnswerer:
         self._secret = key.get_secret_value() if key else ""
         self._sentinel = refusal_sentinel(settings.answer)
         self._llm = llm or make_llm(settings)
+        self._embedder = embedder
+        self._verifier = Verifier(embedder, judge)
 
-    def sources_block(self, hits: Sequence[Hit]) -> str:
-        """The numbered sources, each with title, date and publication, as the prompt shows them."""
+    def evidence_block(self, evidence: Sequence[Candidate]) -> str:
+        """The numbered evidence sentences, each with its article's title, publication and date."""
         blocks = []
-        for n, hit in enumerate(hits, start=1):
-            chunk = hit.chunk
+        for n, candidate in enumerate(evidence, start=1):
+            chunk = candidate.hit.chunk
             blocks.append(
                 render(
                     self._settings,
@@ -112,20 +132,22 @@ class LLMAnswerer:
                     title=_neutralise(chunk.title or "(untitled)"),
                     date=chunk.date or "unknown",
                     source=_neutralise(chunk.source or "unknown"),
-                    text=_neutralise(chunk.text),
+                    text=_neutralise(candidate.text),
                 )
             )
-        return "\n\n".join(blocks)
+        return "\n".join(blocks)
 
-    def messages(self, question: str, hits: Sequence[Hit]) -> list[ChatMessage]:
+    def messages(self, question: str, evidence: Sequence[Candidate], *, yes_no: bool = False) -> list[ChatMessage]:
         system = render(self._settings, "system", refusal_sentinel=self._sentinel)
         user = render(
             self._settings,
             "answer_with_sources",
-            sources=self.sources_block(hits),
+            sources=self.evidence_block(evidence),
             question=question,
             refusal_sentinel=self._sentinel,
         )
+        if yes_no:
+            user += "\n" + render(self._settings, "yes_no")
         return [ChatMessage(role=MessageRole.SYSTEM, content=system), ChatMessage(role=MessageRole.USER, content=user)]
 
     def answer(
@@ -136,17 +158,31 @@ class LLMAnswerer:
         understanding: Understanding | None = None,
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        """The model's answer over `hits`; with no hits there is nothing to answer from, so it refuses."""
+        """The model's answer over the evidence of `hits`; refuses without calling it when the gate does."""
         if not hits:
-            return refusal(question, see_also(nearest_sentences(question, hits)), self.name)
-        messages = self.messages(question, hits)
+            return refusal(question, [], self.name)
+        grounding = ground(question, hits, self._embedder, understanding)
+        closest = see_also((c.hit, c.text, round(c.score, 4)) for c in grounding.ranking.ranked)
+        if grounding.refuse or not grounding.evidence:
+            return refusal(question, closest, self.name)
+        yes_no = understanding is not None and understanding.yes_no is not None
+        messages = self.messages(question, grounding.evidence, yes_no=yes_no)
         if on_token is None:
             reply = self._chat(messages)
         else:
-            rewriter = StreamRewriter(len(hits), self._sentinel, on_token)
+            rewriter = StreamRewriter(len(grounding.evidence), self._sentinel, on_token)
             reply = self._stream(messages, rewriter.feed)
             rewriter.close()
-        return build_answer(question, reply, hits, sentinel=self._sentinel, backend=self.name)
+        return verified_answer(
+            question,
+            reply,
+            grounding,
+            closest,
+            verifier=self._verifier,
+            sentinel=self._sentinel,
+            backend=self.name,
+            yes_no=yes_no,
+        )
 
     def condense(self, history: Sequence[Turn], question: str) -> str:
         """A standalone version of a follow-up `question`, from the last few turns of `history`."""

@@ -77,6 +77,23 @@ def renumber(text: str, n_sources: int) -> tuple[str, list[int]]:
     return rewritten, list(renumbering.numbers)
 
 
+def normalise(text: str, n_sources: int) -> tuple[str, list[int]]:
+    """`text` with every marker written `[a][b]` in its own numbers, and the numbers outside 1..n_sources
+    it dropped (a model citing evidence it was not shown)."""
+    invalid: list[int] = []
+
+    def rewrite(match: re.Match[str]) -> str:
+        kept: list[int] = []
+        for number in marker_numbers(match.group(2)):
+            if not 1 <= number <= n_sources:
+                invalid.append(number)
+            elif number not in kept:
+                kept.append(number)
+        return match.group(1) + "".join(f"[{n}]" for n in kept) if kept else ""
+
+    return MARKER_WITH_SPACE.sub(rewrite, text), invalid
+
+
 def strip_markers(text: str) -> str:
     """Article text without its own bracketed numbers ("[9]", "[Source 2]"), so that text copied into
     an answer cannot pose as one of the answer's citations."""

@@ -9,7 +9,7 @@ from bot.core.citations.reply import SOURCE_LIST, drop_source_tags, is_refusal, 
 
 
 class StreamRewriter:
-    """Applies the rules of `build_answer` to a reply as it streams, so live tokens match the answer.
+    """Applies the marker rules to a reply as it streams: the live tokens are the reply as verification sees it.
 
     Markers are renumbered by first use (invalid ones dropped) with the same numbering `renumber`
     gives the whole reply; a reply that may still turn out to be the sentinel is held back; output

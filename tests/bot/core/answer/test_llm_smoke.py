@@ -144,7 +144,7 @@ def hits() -> list[Hit]:
 
 
 @pytest.fixture
-def answerer(base_url: str, tmp_path: Path) -> LLMAnswerer:
+def answerer(base_url: str, tmp_path: Path, embedder) -> LLMAnswerer:  # type: ignore[no-untyped-def]
     settings = Settings.from_env(
         None,
         data_dir=tmp_path / "data",
@@ -155,7 +155,7 @@ def answerer(base_url: str, tmp_path: Path) -> LLMAnswerer:
         llm_timeout_s=120.0,
         llm_max_retries=0,
     )
-    return LLMAnswerer(settings)
+    return LLMAnswerer(settings, embedder)
 
 
 def assert_grounded(answer: Answer, hits: list[Hit]) -> None:

