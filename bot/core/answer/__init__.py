@@ -41,6 +41,7 @@ def _openai(settings: CoreSettings, embedder: Embedder) -> Answerer:
 
 
 def _local(settings: CoreSettings, embedder: Embedder) -> Answerer:
+    from bot.core.answer.extractive import ExtractiveAnswerer
     from bot.core.answer.judge import model_judge
     from bot.core.answer.llm import LLMAnswerer
     from bot.core.answer.local_llm import LocalLlamaLLM
@@ -50,7 +51,8 @@ def _local(settings: CoreSettings, embedder: Embedder) -> Answerer:
     path = model_path(answer.local_model, settings.index.data_dir)
     llm = LocalLlamaLLM(model_path=str(path), context_window=answer.local_context, threads=answer.local_threads)
     judge = model_judge(llm, answer)
-    return LLMAnswerer(settings, embedder, llm, name=f"local:{path.name}", judge=judge)
+    hybrid = ExtractiveAnswerer(embedder)
+    return LLMAnswerer(settings, embedder, llm, name=f"local:{path.name}", judge=judge, extractive=hybrid)
 
 
 REGISTRY: dict[str, Callable[[CoreSettings, Embedder], Answerer]] = {

@@ -21,7 +21,7 @@ from bot.core.understand import answer_type as types
 from bot.core.understand.question import Understanding
 from index.embed import Embedder
 
-EVIDENCE_LIMIT = 8
+EVIDENCE_LIMIT = 6
 PER_ARTICLE = 3
 SHORTLIST = 16
 

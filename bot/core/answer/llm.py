@@ -18,8 +18,9 @@ from llama_index.llms.openai.utils import ALL_AVAILABLE_MODELS
 from llama_index.llms.openai_like import OpenAILike
 
 from bot.core.answer.evidence import Candidate
+from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.answer.grounding import ground
-from bot.core.answer.verified import verified_answer
+from bot.core.answer.verified import rules_answer, verified_answer
 from bot.core.answer.verify import Judge, Verifier
 from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.stream import StreamRewriter
@@ -27,6 +28,7 @@ from bot.core.errors import AnswerBackendError
 from bot.core.models import Answer, Hit, Turn
 from bot.core.prompts import refusal_sentinel, render
 from bot.core.settings import CoreSettings
+from bot.core.understand import answer_type as types
 from bot.core.understand.question import Understanding
 from index.embed import Embedder
 from index.errors import SettingsError
@@ -38,6 +40,8 @@ CONTEXT_WINDOW = 8192
 MAX_ANSWER_TOKENS = 512
 MAX_CONDENSE_TOKENS = 128
 HISTORY_TURNS = 3
+NAMED_KINDS = frozenset({types.PERSON, types.ORGANISATION})
+TITLE_CHARS = 60
 _SOURCE_TAG = re.compile(r"<\s*(/?)\s*source\b", re.IGNORECASE)
 
 
@@ -87,6 +91,13 @@ def make_llm(settings: CoreSettings) -> LLM:
     return OpenAILike(**common, is_chat_model=True, context_window=CONTEXT_WINDOW)
 
 
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` characters (a title identifies; it is not evidence)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
+
+
 def _neutralise(text: str) -> str:
     """Source text cannot close its own `<source>` block and pose as instructions."""
     return _SOURCE_TAG.sub(lambda m: f"({m.group(1)}source", text)
@@ -107,6 +118,7 @@ class LLMAnswerer:
         *,
         name: str | None = None,
         judge: Judge | None = None,
+        extractive: ExtractiveAnswerer | None = None,
     ) -> None:
         self.name = name or f"openai:{_model_name(settings)}"
         self._settings = settings.answer
@@ -118,6 +130,7 @@ class LLMAnswerer:
         self._llm = llm or make_llm(settings)
         self._embedder = embedder
         self._verifier = Verifier(embedder, judge)
+        self._extractive = extractive
 
     def evidence_block(self, evidence: Sequence[Candidate]) -> str:
         """The numbered evidence sentences, each with its article's title, publication and date."""
@@ -129,7 +142,7 @@ class LLMAnswerer:
                     self._settings,
                     "source_block",
                     n=n,
-                    title=_neutralise(chunk.title or "(untitled)"),
+                    title=_neutralise(_shorten(chunk.title or "(untitled)", TITLE_CHARS)),
                     date=chunk.date or "unknown",
                     source=_neutralise(chunk.source or "unknown"),
                     text=_neutralise(candidate.text),
@@ -158,14 +171,32 @@ class LLMAnswerer:
         understanding: Understanding | None = None,
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        """The model's answer over the evidence of `hits`; refuses without calling it when the gate does."""
+        """The model's answer over the evidence of `hits`; refuses without calling it when the gate does.
+
+        With an `extractive` partner (the hybrid the small local model uses): a "who"/"which company" question
+        the extractive answerer names an answer for gets that answer, and a model answer that verification
+        empties falls back to it. Measured on the dev split, the 1.5B model named the wrong person or refused
+        on many multi-hop entity questions the extractive answerer got right; see README "A local model".
+        """
         if not hits:
             return refusal(question, [], self.name)
+        kind = understanding.answer_type if understanding else types.answer_type(question)
+        if self._extractive is not None and kind in NAMED_KINDS:
+            named = self._extractive.answer(question, hits, understanding=understanding)
+            if not named.refused:
+                if on_token is not None:
+                    on_token(named.answer)
+                return named
         grounding = ground(question, hits, self._embedder, understanding)
         closest = see_also((c.hit, c.text, round(c.score, 4)) for c in grounding.ranking.ranked)
         if grounding.refuse or not grounding.evidence:
             return refusal(question, closest, self.name)
         yes_no = understanding is not None and understanding.yes_no is not None
+        decided = rules_answer(question, grounding, self.name) if yes_no else None
+        if decided is not None:
+            if on_token is not None:
+                on_token(decided.answer)
+            return decided
         messages = self.messages(question, grounding.evidence, yes_no=yes_no)
         if on_token is None:
             reply = self._chat(messages)
@@ -173,7 +204,7 @@ class LLMAnswerer:
             rewriter = StreamRewriter(len(grounding.evidence), self._sentinel, on_token)
             reply = self._stream(messages, rewriter.feed)
             rewriter.close()
-        return verified_answer(
+        answer = verified_answer(
             question,
             reply,
             grounding,
@@ -183,6 +214,12 @@ class LLMAnswerer:
             backend=self.name,
             yes_no=yes_no,
         )
+        if answer.refused and self._extractive is not None:
+            fallback = self._extractive.answer(question, hits, understanding=understanding)
+            if not fallback.refused:
+                fallback.corrections = answer.corrections
+                return fallback
+        return answer
 
     def condense(self, history: Sequence[Turn], question: str) -> str:
         """A standalone version of a follow-up `question`, from the last few turns of `history`."""

@@ -31,7 +31,7 @@ from bot.core.errors import AnswerBackendError
 class LocalLlamaLLM(CustomLLM):
     model_path: str
     context_window: int = 4096
-    max_tokens: int = 256
+    max_tokens: int = 160
     threads: int = 2
     _llama: Any = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)

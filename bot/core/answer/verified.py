@@ -59,6 +59,27 @@ def verified_answer(
     return answer
 
 
+def rules_answer(question: str, grounding: Grounding, backend: str) -> Answer | None:
+    """A yes/no answer the claim-by-claim rules decide, quoting the sentences that decide it; None when
+    they do not decide (the model is then asked). Measured on the dev split, the rules' verdicts were
+    right more often than the 1.5B model's (comparison 0.52 vs 0.32, temporal 0.82 vs 0.64 with rules
+    first), and they cost no model call."""
+    if grounding.rule_verdict is None:
+        return None
+    evidence, body = claim_quotes(grounding)
+    text, order = renumber(body, len(evidence))
+    if not order:
+        return None
+    citations = [
+        Citation.from_chunk(n, evidence[o - 1].hit.chunk, evidence[o - 1].text, round(evidence[o - 1].score, 4))
+        for n, o in enumerate(order, start=1)
+    ]
+    verdict = grounding.rule_verdict
+    answer = Answer(question, f"{verdict.capitalize()} — {text}", False, citations, backend=backend, verdict=verdict)
+    answer.understood = {"verdicts": {"model": None, "rules": verdict}}
+    return answer
+
+
 def claim_quotes(grounding: Grounding) -> tuple[list[Candidate], str]:
     """For a yes/no reply with nothing verifiable but its "Yes"/"No": each supported claim's best sentence,
     quoted with its source, as the extractive answer shows it (empty when no claim is supported)."""

@@ -12,11 +12,14 @@ from llama_index.llms.openai import OpenAI
 from llama_index.llms.openai_like import OpenAILike
 from pydantic import SecretStr
 
+from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.answer.llm import AnswerBackendError, LLMAnswerer, make_llm
 from bot.core.models import REFUSAL_TEXT, Answer, Hit, Turn
 from bot.core.prompts import PromptError, load_prompt
 from bot.core.settings import PROMPTS_DIR
+from bot.core.understand.question import Reader
 from bot.settings import Settings
+from index.catalog import Catalog
 from index.embed.local import LocalOnnxEmbedder
 from index.models import Chunk
 from tests.conftest import SEEDS, ZTE_QUESTION
@@ -378,3 +381,48 @@ def test_a_missing_prompt_file_names_the_file(tmp_path) -> None:
     settings = llm_settings(tmp_path, None, prompts_dir=tmp_path)
     with pytest.raises(PromptError, match=r"prompt 'system' not found: expected .*system\.txt"):
         load_prompt(settings.answer, "system")
+
+
+def hybrid_for(server: ScriptedOpenAIServer, tmp_path: Path, *script: Reply) -> LLMAnswerer:
+    """The answerer as NEWSBOT_LLM=local builds it: the model with the extractive answerer as partner."""
+    server.set_script(script)
+    settings = llm_settings(tmp_path, server.base_url)
+    return LLMAnswerer(settings, EMBEDDER, extractive=ExtractiveAnswerer(EMBEDDER))
+
+
+def test_the_hybrid_answers_a_who_question_with_the_extractive_name_without_the_model(server, tmp_path) -> None:
+    body = "Chief executive Mira Lindqvist said the fault came from a sensor supplier. The recall began in May."
+    chunk = Chunk(
+        "recall", 0, body, 0, len(body), title="Hallstead recalls robots", date="2026-03-02", source="Reuters"
+    )
+    answer = hybrid_for(server, tmp_path, Reply(text="Sam Altman [1].")).answer(
+        "Who is the chief executive of Hallstead Robotics?", [Hit(chunk, 0.9)]
+    )
+    assert answer.answer.startswith("Mira Lindqvist [1]")
+    assert answer.backend == "extractive"
+    assert server.completions == []
+
+
+def test_a_model_answer_verification_empties_falls_back_to_the_extractive_answer(server, tmp_path, hits) -> None:
+    question = "When did the Geneva talks end?"
+    answer = hybrid_for(server, tmp_path, Reply(text="The talks collapsed in Oslo in 1994 [1].")).answer(question, hits)
+    assert len(server.completions) == 1
+    assert not answer.refused and answer.backend == "extractive"
+    assert "The talks ended without a deal on Friday." in answer.answer
+    assert [c.kind for c in answer.corrections] == ["removed"]
+
+
+def test_a_yes_no_question_the_rules_decide_needs_no_model_call(server, tmp_path) -> None:
+    body = (
+        "Hallstead Robotics will recall 3,000 robots. Customers will not be charged for the repair, the company said."
+    )
+    chunk = Chunk(
+        "recall", 0, body, 0, len(body), title="Hallstead recalls robots", date="2026-03-02", source="Reuters"
+    )
+    answerer = answerer_for(server, tmp_path, Reply(text="Yes [1]."))
+    understanding = Reader(Catalog("1", {"Reuters": 1}, "2026-03-02", "2026-03-02")).understand(
+        "Did Hallstead say customers would be charged for the repair?"
+    )
+    answer = answerer.answer(understanding.question, [Hit(chunk, 0.9)], understanding=understanding)
+    assert answer.verdict == "no" and answer.answer.startswith("No — Reuters: “Customers will not be charged")
+    assert server.completions == []
