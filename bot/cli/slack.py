@@ -76,9 +76,9 @@ def run_http(bot: SlackBot, host: str, port: int) -> None:
 
 
 def run_socket(bot: SlackBot, app_token: str) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.slack.socket_mode import socket_handler
 
-    handler = SocketModeHandler(bot.app, app_token)
+    handler = socket_handler(bot, app_token)
     stopped = threading.Event()
     _stop_on_sigterm(stopped.set)
     handler.connect()
@@ -106,7 +106,7 @@ def slack(
     workers: int,
     data_dir: Path | None,
 ) -> None:
-    """Answer questions in Slack: mentions in channels, DMs, and /ask.
+    """Answer questions in Slack: mentions in channels, DMs, assistant threads, and /ask.
 
     Without --socket or --http, Socket Mode is used when SLACK_APP_TOKEN is set, else HTTP.
     """

@@ -1,9 +1,13 @@
-"""The Bolt app factory: wires listeners, middleware and thread pools around an answer pipeline."""
+"""The Bolt app factory: wires listeners, middleware and thread pools around an answer pipeline.
+
+Mentions, DMs, assistant threads and `/ask` share one gate (allow-list, limits) and one way of replying;
+model answers stream into the thread, extractive ones (whole at once) are posted once.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -13,14 +17,18 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.settings import Settings
 from bot.slack import credentials
+from bot.slack.assistant import AssistantHandlers
 from bot.slack.dedupe import Deduper
 from bot.slack.executor import TrackingExecutor
 from bot.slack.feedback import REASON_VIEW, FeedbackHandlers, FeedbackLog
 from bot.slack.gate import QuestionGate
-from bot.slack.questions import AnswerPipeline, QuestionHandlers
+from bot.slack.library import EmptyLibrary, IndexLibrary, Library
+from bot.slack.questions import QuestionHandlers
 from bot.slack.ratelimit import RateLimiter
-from bot.slack.render import SHARE, VOTE_DOWN, VOTE_UP
+from bot.slack.render import FEEDBACK, SHARE, VOTE_DOWN, VOTE_UP
+from bot.slack.reply import AnswerPipeline, Replier
 from bot.slack.slash import SlashHandlers
+from bot.slack.stream import STREAM_BUFFER
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +62,22 @@ class SlackBot:
 
 def ignore_retries(request: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
     """Acknowledge Slack's retries and drop them: events are acked at once, so a retry means the first
-    delivery already reached a worker (this one or another), and answering again would answer twice."""
-    if request.headers.get("x-slack-retry-num"):
+    delivery already reached a worker (this one or another), and answering again would answer twice.
+
+    Socket Mode envelopes carry `retry_attempt` (0 on a first delivery), which Bolt mirrors as the HTTP
+    header; only a number above 0 is a retry.
+    """
+    if _retry_number(request.headers.get("x-slack-retry-num")) > 0:
         return BoltResponse(status=200, body="")
     next()
     return None
+
+
+def _retry_number(values: Sequence[str] | None) -> int:
+    try:
+        return int((values or ["0"])[0] or 0)
+    except ValueError:
+        return 1
 
 
 def create_app(
@@ -68,11 +87,15 @@ def create_app(
     client: WebClient | None = None,
     answer_workers: int = 8,
     listener_workers: int = 16,
+    streaming: bool | None = None,
+    stream_buffer: int = STREAM_BUFFER,
+    library: Library | None = None,
 ) -> SlackBot:
     """Build the Bolt app. Checks SLACK_BOT_TOKEN (and calls auth.test) before returning.
 
     The signing secret is used when set; HTTP mode must require it (`credentials.signing_secret`) before
-    calling this, Socket Mode does not need it.
+    calling this, Socket Mode does not need it. `streaming` defaults to on for model backends;
+    `library` (what the assistant says is indexed) defaults to the pipeline's store when it has one.
     """
     token = credentials.bot_token(settings.slack)
     if client is None:
@@ -107,14 +130,22 @@ def create_app(
         settings.slack.allowed_channels,
         settings.answer.max_question_chars,
     )
-    questions = QuestionHandlers(pipeline, answers, dedupe=Deduper(), gate=gate)
+    if streaming is None:
+        streaming = settings.backend.kind != "extractive"
+    replier = Replier(pipeline, streaming=streaming, stream_buffer=stream_buffer)
+    questions = QuestionHandlers(replier, answers, dedupe=Deduper(), gate=gate)
+    if library is None:
+        library = IndexLibrary(pipeline) if hasattr(type(pipeline), "store") else EmptyLibrary()
+    assistant = AssistantHandlers(questions, replier, answers, library)
     slash = SlashHandlers(pipeline, answers, gate=gate)
     feedback = FeedbackLog(settings.index.data_dir / FEEDBACK_FILE)
     votes = FeedbackHandlers(feedback)
 
     app.use(ignore_retries)
+    app.use(assistant.middleware())
     app.event("app_mention")(questions.on_mention)
     app.event("message")(questions.on_message)
+    app.action(FEEDBACK)(votes.on_vote)
     app.action(VOTE_UP)(votes.on_vote)
     app.action(VOTE_DOWN)(votes.on_vote)
     app.view(REASON_VIEW)(votes.on_reason)

@@ -1,7 +1,9 @@
 """👍/👎 on answers: acknowledge, append a JSONL record to the data dir, ask 👎 voters what was wrong.
 
-Everything the record needs travels with the click (question in the button value, answer in the message),
-so any worker can record any vote.
+Everything the record needs travels with the click (vote and question in the button value, answer in the
+message), so any worker can record any vote. Slack sends every click of its feedback buttons and never an
+un-click, so the file is an append-only log of clicks and `FeedbackLog.read` gives each person's latest
+choice per answer: clicking twice or switching counts once.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.slack import mrkdwn
-from bot.slack.render import VOTE_DOWN, VOTE_UP
+from bot.slack.render import FEEDBACK, VOTE_DOWN, VOTE_UP, parse_vote
 
 REASON_VIEW = "newsbot_feedback_reason"
 REASON_BLOCK = "reason"
@@ -43,10 +45,20 @@ class FeedbackLog:
                 out.write(line)
         return entry
 
-    def read(self) -> list[dict[str, Any]]:
+    def clicks(self) -> list[dict[str, Any]]:
+        """Every record as written: each click and each 👎 reason, oldest first."""
         if not self.path.exists():
             return []
         return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line]
+
+    def read(self) -> list[dict[str, Any]]:
+        """One record per person per answer: their latest click (with its reason, if one followed)."""
+        latest: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for entry in self.clicks():
+            key = (entry.get("channel"), entry.get("message_ts"), entry.get("user"))
+            latest.pop(key, None)
+            latest[key] = entry
+        return list(latest.values())
 
 
 def _reason_view(metadata: dict[str, str]) -> dict[str, Any]:
@@ -72,6 +84,15 @@ def _reason_view(metadata: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _vote(action: dict[str, Any]) -> tuple[str, str]:
+    """(vote, question) of a click on the native feedback buttons, or on the 👍/👎 buttons that answers
+    posted before them carry (question alone in the value)."""
+    action_id = action.get("action_id", "")
+    if action_id == FEEDBACK:
+        return parse_vote(action.get("value") or "")
+    return {VOTE_UP: "up", VOTE_DOWN: "down"}.get(action_id, "unknown"), action.get("value") or ""
+
+
 class FeedbackHandlers:
     """Bolt listeners for the vote buttons and the 👎 modal."""
 
@@ -81,7 +102,7 @@ class FeedbackHandlers:
     def on_vote(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         action = (body.get("actions") or [{}])[0]
-        vote = {VOTE_UP: "up", VOTE_DOWN: "down"}.get(action.get("action_id", ""), "unknown")
+        vote, question = _vote(action)
         message = body.get("message") or {}
         container = body.get("container") or {}
         fields = {
@@ -89,7 +110,7 @@ class FeedbackHandlers:
             "channel": (body.get("channel") or {}).get("id") or container.get("channel_id"),
             "thread": message.get("thread_ts") or container.get("thread_ts") or message.get("ts"),
             "message_ts": message.get("ts") or container.get("message_ts"),
-            "question": action.get("value", ""),
+            "question": question,
             "answer": mrkdwn.unescape(message.get("text") or ""),
         }
         self.log.record(**fields, vote=vote, reason=None)

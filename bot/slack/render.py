@@ -1,7 +1,9 @@
 """Turn an `Answer` into a Slack message: Block Kit blocks plus the plain `text` fallback.
 
 Every mrkdwn object is `verbatim` so Slack does not auto-link names or `@here` found in article text;
-the only live markup is the links built here.
+the only live markup is the links built here. Feedback is Slack's native `feedback_buttons` element in a
+`context_actions` block; each button's value carries the vote and the question, so any worker can record
+a click.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.citations.markers import MARKER, marker_numbers
 from bot.core.models import Answer, Citation
 from bot.slack import mrkdwn
 
@@ -21,14 +24,15 @@ QUOTE_LIMIT = 1200
 
 REFUSAL = "The indexed articles do not cover this."
 
+FEEDBACK = "newsbot_feedback"
 VOTE_UP = "newsbot_vote_up"
 VOTE_DOWN = "newsbot_vote_down"
 SHARE = "newsbot_share"
 FEEDBACK_BLOCK = "newsbot_feedback"
+SHARE_BLOCK = "newsbot_share"
+VOTES = ("up", "down")
 
 Block = dict[str, Any]
-
-_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
 @dataclass(frozen=True)
@@ -50,16 +54,17 @@ def notice(text: str) -> SlackMessage:
 
 
 def link_markers(escaped_answer: str, citations: list[Citation]) -> str:
-    """Replace `[n]` (and `[n, m]`) markers with links to the cited article where it has a URL."""
+    """Replace `[n]` markers (any form the marker grammar reads, `[1, 2]`, `[1-3]`) with links to the cited
+    article where it has a URL; a marker citing no linkable article is left as written."""
     urls = {c.n: c.url for c in citations}
 
     def replace(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.split(r"\s*,\s*", match.group(1))]
+        numbers = marker_numbers(match.group(1))
         if not any(mrkdwn.safe_url(urls.get(n)) for n in numbers):
             return match.group(0)
         return "".join(mrkdwn.link(urls.get(n), f"[{n}]") for n in numbers)
 
-    return _MARKERS.sub(replace, escaped_answer)
+    return MARKER.sub(replace, escaped_answer)
 
 
 def _byline(citation: Citation) -> str:
@@ -103,27 +108,66 @@ def see_also_sections(see_also: list[Citation]) -> list[str]:
     return _pack(entries, "*Closest articles*") if entries else []
 
 
-def _buttons(question: str, *, feedback: bool, share: bool) -> Block | None:
-    value = question[:BUTTON_VALUE_LIMIT] or " "
-    elements: list[Block] = []
-    if share:
-        elements.append(_button("Share to channel", SHARE, value, style="primary"))
-    if feedback:
-        elements.append(_button("👍", VOTE_UP, value))
-        elements.append(_button("👎", VOTE_DOWN, value))
-    return {"type": "actions", "block_id": FEEDBACK_BLOCK, "elements": elements} if elements else None
+def vote_value(vote: str, question: str) -> str:
+    """A feedback button's value: the vote, then the question it answers (Slack allows 2000 characters)."""
+    return f"{vote}:{question}"[:BUTTON_VALUE_LIMIT]
 
 
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
+def parse_vote(value: str) -> tuple[str, str]:
+    """(vote, question) from a feedback button's value; an unknown vote reads as "unknown"."""
+    vote, _, question = value.partition(":")
+    return (vote if vote in VOTES else "unknown"), question
+
+
+def feedback_block(question: str) -> Block:
+    """Slack's native 👍/👎 (`feedback_buttons` in a `context_actions` block)."""
+    return {
+        "type": "context_actions",
+        "block_id": FEEDBACK_BLOCK,
+        "elements": [
+            {
+                "type": "feedback_buttons",
+                "action_id": FEEDBACK,
+                "positive_button": {
+                    "text": {"type": "plain_text", "text": "👍"},
+                    "accessibility_label": "This answer was helpful",
+                    "value": vote_value("up", question),
+                },
+                "negative_button": {
+                    "text": {"type": "plain_text", "text": "👎"},
+                    "accessibility_label": "This answer was not helpful",
+                    "value": vote_value("down", question),
+                },
+            }
+        ],
+    }
+
+
+def share_block(question: str) -> Block:
+    """The "Share to channel" button under a private `/ask` answer."""
     button: Block = {
         "type": "button",
-        "action_id": action_id,
-        "text": {"type": "plain_text", "text": label, "emoji": True},
-        "value": value,
+        "action_id": SHARE,
+        "text": {"type": "plain_text", "text": "Share to channel", "emoji": True},
+        "value": question[:BUTTON_VALUE_LIMIT] or " ",
+        "style": "primary",
     }
-    if style:
-        button["style"] = style
-    return button
+    return {"type": "actions", "block_id": SHARE_BLOCK, "elements": [button]}
+
+
+def _controls(question: str, *, feedback: bool, share: bool) -> list[Block]:
+    return ([share_block(question)] if share else []) + ([feedback_block(question)] if feedback else [])
+
+
+def tail_blocks(answer: Answer, *, question: str | None = None, feedback: bool = True) -> list[Block]:
+    """What follows the answer text: Sources (or the closest articles of a refusal) and feedback.
+
+    A streamed answer's text is already in the message, so `chat.stopStream` adds only these.
+    """
+    asked = question if question is not None else answer.question
+    refused = answer.refused or not answer.answer.strip()
+    tail = see_also_sections(answer.see_also) if refused else sources_sections(answer.citations)
+    return [section(text) for text in tail[: MAX_BLOCKS - 10]] + _controls(asked, feedback=feedback, share=False)
 
 
 def render_answer(
@@ -146,13 +190,11 @@ def render_answer(
         main = mrkdwn.split(link_markers(escaped, answer.citations), SECTION_LIMIT)
         tail = sources_sections(answer.citations)
     tail = tail[: MAX_BLOCKS - 10]
-    buttons = _buttons(asked, feedback=feedback, share=share)
-    room = MAX_BLOCKS - len(tail) - (1 if buttons else 0)
+    controls = _controls(asked, feedback=feedback, share=share)
+    room = MAX_BLOCKS - len(tail) - len(controls)
     if len(main) > room:
         main = [*main[: room - 1], "_(answer shortened to fit in Slack)_"]
-    blocks = [section(text) for text in (*main, *tail)]
-    if buttons:
-        blocks.append(buttons)
+    blocks = [section(text) for text in (*main, *tail)] + controls
     if len(fallback) > FALLBACK_LIMIT:
         fallback = fallback[: FALLBACK_LIMIT - 1] + "…"
     return SlackMessage(text=fallback, blocks=blocks)

@@ -16,8 +16,8 @@ from slack_sdk import WebClient
 from bot.slack import mrkdwn
 from bot.slack.gate import QuestionGate
 from bot.slack.history import ANSWER_EVENT
-from bot.slack.questions import APOLOGY, AnswerPipeline, post_message
 from bot.slack.render import SECTION_LIMIT, SlackMessage, render_answer, section
+from bot.slack.reply import APOLOGY, AnswerPipeline, post_message
 
 log = logging.getLogger(__name__)
 

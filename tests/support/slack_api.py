@@ -1,8 +1,10 @@
 """A local stand-in for Slack's Web API on 127.0.0.1: records every call and answers like Slack.
 
 It keeps the messages of each conversation, so `conversations.replies` returns what people and the bot
-really posted in a thread (tests add people's posts with `add_message`). It also takes `response_url`
-posts (slash commands, interactive messages) at `/response/<id>`.
+really posted in a thread (tests add people's posts with `add_message`), and `chat.update` and the
+streaming methods change them as Slack would. It also takes `response_url` posts (slash commands,
+interactive messages) at `/response/<id>`. The assistant, streaming and Socket Mode methods are in
+`slack_ai_api.py`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Call:
 @dataclass
 class SlackApiState:
     token: str
+    app_token: str | None = None
+    socket_url: str | None = None
     calls: list[Call] = field(default_factory=list)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: dict[str, list[str]] = field(default_factory=dict)
@@ -46,8 +50,8 @@ class SlackApiState:
 class SlackApiServer:
     """Start with `with SlackApiServer(token) as api:`; point a WebClient at `api.url`."""
 
-    def __init__(self, token: str) -> None:
-        self.state = SlackApiState(token=token)
+    def __init__(self, token: str, app_token: str | None = None) -> None:
+        self.state = SlackApiState(token=token, app_token=app_token)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
@@ -85,7 +89,7 @@ class SlackApiServer:
     ) -> dict[str, Any]:
         """A person's post, as Slack would store it before sending the event."""
         with self.state.lock:
-            message = {"type": "message", "user": user, "text": text, "ts": ts or _next_ts(self.state)}
+            message = {"type": "message", "user": user, "text": text, "blocks": [], "ts": ts or _next_ts(self.state)}
             if thread_ts:
                 message["thread_ts"] = thread_ts
             self.state.messages.setdefault(channel, []).append(message)
@@ -112,6 +116,11 @@ class SlackApiServer:
                 if left <= 0:
                     raise AssertionError(f"expected {count} {method} call(s), saw {len(found)}")
                 self.state.lock.wait(left)
+
+    def transcript(self, methods: tuple[str, ...] = ()) -> list[str]:
+        """The calls as one line each (method and its parameters), in the order the app made them."""
+        calls = [c for c in self.calls() if c.method in methods or not methods]
+        return [f"{c.method} {json.dumps(c.params, ensure_ascii=False)}" for c in calls]
 
     def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
         with self.state.lock:
@@ -152,8 +161,28 @@ def _post(state: SlackApiState, params: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
 
+def find_message(state: SlackApiState, channel: str, ts: str) -> dict[str, Any] | None:
+    return next((m for m in state.messages.get(channel, []) if m["ts"] == ts), None)
+
+
+def _update(state: SlackApiState, params: dict[str, Any]) -> dict[str, Any]:
+    message = find_message(state, params.get("channel", ""), params.get("ts", ""))
+    if message is None:
+        return {"ok": False, "error": "message_not_found"}
+    if not params.get("text") and not params.get("blocks"):
+        return {"ok": False, "error": "no_text"}
+    message["text"] = params.get("text", "")
+    message["blocks"] = params.get("blocks") or []
+    if params.get("metadata"):
+        message["metadata"] = params["metadata"]
+    message["edited"] = {"user": BOT_USER_ID, "ts": _next_ts(state)}
+    return {"ok": True, "channel": params["channel"], "ts": params["ts"], "text": message["text"]}
+
+
 def _replies(state: SlackApiState, params: dict[str, Any]) -> dict[str, Any]:
     messages = _thread(state, params.get("channel", ""), params.get("ts", ""))
+    if params.get("oldest"):
+        messages = [m for m in messages if Decimal(m["ts"]) >= Decimal(str(params["oldest"]))]
     if not messages:
         return {"ok": False, "error": "thread_not_found"}
     if str(params.get("include_all_metadata", "")).lower() not in ("1", "true"):
@@ -186,12 +215,7 @@ def _answer(state: SlackApiState, method: str, params: dict[str, Any]) -> dict[s
     if method == "chat.postMessage":
         return _post(state, params)
     if method == "chat.update":
-        return {
-            "ok": True,
-            "channel": params.get("channel"),
-            "ts": params.get("ts"),
-            "text": params.get("text"),
-        }
+        return _update(state, params)
     if method == "chat.postEphemeral":
         return {"ok": True, "message_ts": _next_ts(state)}
     if method in ("reactions.add", "reactions.remove"):
@@ -207,7 +231,9 @@ def _answer(state: SlackApiState, method: str, params: dict[str, Any]) -> dict[s
     if method == "users.info":
         user = params.get("user", "")
         return {"ok": True, "user": {"id": user, "name": user.lower(), "is_bot": user == BOT_USER_ID}}
-    return {"ok": False, "error": "unknown_method"}
+    from tests.support.slack_ai_api import answer_ai  # imports this module: the dependency points one way
+
+    return answer_ai(state, method, params)
 
 
 def _params(handler: BaseHTTPRequestHandler) -> dict[str, Any]:
@@ -254,7 +280,8 @@ def _handler(state: SlackApiState) -> type[BaseHTTPRequestHandler]:
             method = path.removeprefix("/api/")
             with state.lock:
                 state.calls.append(Call(method, params, token))
-                if token != state.token:
+                expected = state.app_token if method == "apps.connections.open" else state.token
+                if token != expected:
                     result: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
                 elif state.failures.get(method):
                     result = {"ok": False, "error": state.failures[method].pop(0)}

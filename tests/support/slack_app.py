@@ -49,16 +49,22 @@ class FakePipeline:
     """A deterministic stand-in for bot.core.pipeline.Pipeline: the thing under test is the Slack adapter.
 
     Records every (question, history); `fail_next` makes the next calls raise like a backend that is down;
-    `barrier` makes each call wait for the others, to prove answers run concurrently.
+    `barrier` makes each call wait for the others, to prove answers run concurrently. `tokens` makes it
+    write like a model: the pieces go to `on_token` before the answer returns (`fail_after_tokens` then
+    raises instead of returning, a model that dies half way).
     """
 
     make: Callable[[str, Sequence[Turn]], Answer] | None = None
+    tokens: Callable[[Answer], list[str]] | None = None
+    fail_after_tokens: bool = False
     fail_next: int = 0
     barrier: threading.Barrier | None = None
     calls: list[tuple[str, list[Turn]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def answer(self, question: str, *, history: Sequence[Turn] = ()) -> Answer:
+    def answer(
+        self, question: str, *, history: Sequence[Turn] = (), on_token: Callable[[str], None] | None = None
+    ) -> Answer:
         with self.lock:
             self.calls.append((question, list(history)))
             failing = self.fail_next > 0
@@ -67,9 +73,13 @@ class FakePipeline:
             self.barrier.wait()
         if failing:
             raise ConnectionError("LLM backend unreachable at http://127.0.0.1:9/v1")
-        if self.make is not None:
-            return self.make(question, history)
-        return cited_answer(question)
+        answer = self.make(question, history) if self.make is not None else cited_answer(question)
+        if on_token is not None:
+            for piece in self.tokens(answer) if self.tokens is not None else [answer.answer]:
+                on_token(piece)
+        if self.fail_after_tokens:
+            raise ConnectionError("the model server closed the stream")
+        return answer
 
 
 def cited_answer(question: str) -> Answer:
@@ -142,6 +152,32 @@ class SlackClient:
     def interaction(self, payload: dict[str, Any]) -> int:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post("/slack/events", body, "application/x-www-form-urlencoded")
+
+    def feedback(self, message: dict[str, Any], channel: str, vote: str, *, user: str = "U0BOB") -> int:
+        """A click on the 👍 ("up") or 👎 ("down") of the feedback buttons under `message`."""
+        element = next(e for b in message["blocks"] if b["type"] == "context_actions" for e in b["elements"])
+        side = "positive_button" if vote == "up" else "negative_button"
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user},
+            "api_app_id": "A0NEWSBOT",
+            "trigger_id": f"{next(self.ids)}.5678.abcdef",
+            "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
+            "channel": {"id": channel},
+            "message": message,
+            "response_url": self.api.response_url("vote"),
+            "actions": [
+                {
+                    "type": "feedback_buttons",
+                    "action_id": element["action_id"],
+                    "block_id": "newsbot_feedback",
+                    "value": element[side]["value"],
+                    "action_ts": "1.2",
+                }
+            ],
+        }
+        return self.interaction(payload)
 
     def command(self, form: dict[str, str]) -> int:
         return self.post("/slack/events", urlencode(form).encode(), "application/x-www-form-urlencoded")

@@ -32,11 +32,21 @@ def settings_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
+def app_options() -> dict[str, Any]:
+    """Override (or parametrize) to pass `create_app` keyword arguments: streaming, library, ..."""
+    return {}
+
+
+@pytest.fixture
 def bot(
-    tmp_path: Path, slack_api: SlackApiServer, pipeline: FakePipeline, settings_overrides: dict[str, Any]
+    tmp_path: Path,
+    slack_api: SlackApiServer,
+    pipeline: FakePipeline,
+    settings_overrides: dict[str, Any],
+    app_options: dict[str, Any],
 ) -> Iterator[SlackBot]:
     settings = slack_settings(tmp_path / "data", slack_api.url, **settings_overrides)
-    app = create_app(settings, pipeline, answer_workers=10)
+    app = create_app(settings, pipeline, answer_workers=10, **app_options)
     yield app
     app.close()
 

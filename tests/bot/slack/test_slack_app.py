@@ -6,7 +6,6 @@ import json
 import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 
@@ -15,7 +14,7 @@ from bot.slack.app import SlackBot
 from bot.slack.gate import HELP, RATE_LIMITED
 from bot.slack.history import ANSWER_EVENT, NOTICE_EVENT
 from bot.slack.questions import APOLOGY
-from bot.slack.render import REFUSAL, SHARE, VOTE_DOWN, VOTE_UP
+from bot.slack.render import FEEDBACK, REFUSAL, SHARE
 from tests.support.slack_api import BOT_ID, BOT_USER_ID, Call, SlackApiServer
 from tests.support.slack_app import FakePipeline, SlackClient, cited_answer
 
@@ -29,7 +28,8 @@ def block_texts(call: Call) -> list[str]:
 
 
 def action_ids(call: Call) -> list[str]:
-    return [e["action_id"] for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    blocks = call.params["blocks"]
+    return [e["action_id"] for b in blocks if b["type"] in ("actions", "context_actions") for e in b["elements"]]
 
 
 def test_a_mention_gets_exactly_one_threaded_answer(
@@ -48,7 +48,7 @@ def test_a_mention_gets_exactly_one_threaded_answer(
     assert texts[1].startswith("*Sources*\n*[1]* <https://example.com/5g|EU takes common 5G stance>")
     assert "Global Times, 2019-03-27" in texts[1]
     assert "> The blueprint did not exclude any companies." in texts[1]
-    assert action_ids(answer) == [VOTE_UP, VOTE_DOWN]
+    assert action_ids(answer) == [FEEDBACK]
     assert pipeline.calls == [("What did the EU decide on 5G?", [])]
 
     reactions = [
@@ -198,28 +198,10 @@ def test_ten_mentions_at_once_are_all_answered_concurrently(
     assert all(c.params["metadata"]["event_type"] == ANSWER_EVENT for c in answers)
 
 
-def _click(
-    slack: SlackClient, slack_api: SlackApiServer, answer: Call, action_id: str, user: str = "U0BOB"
-) -> dict[str, Any]:
+def _click(slack: SlackClient, slack_api: SlackApiServer, answer: Call, vote: str, user: str = "U0BOB") -> None:
     channel, thread_ts = answer.params["channel"], answer.params["thread_ts"]
     message = next(m for m in slack_api.thread(channel, thread_ts) if m.get("bot_id") == BOT_ID)
-    button = next(
-        e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == action_id
-    )
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T0TEST"},
-        "user": {"id": user},
-        "api_app_id": "A0NEWSBOT",
-        "trigger_id": "1234.5678.abcdef",
-        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
-        "channel": {"id": channel},
-        "message": message,
-        "response_url": slack_api.response_url("vote"),
-        "actions": [{**button, "block_id": "newsbot_feedback", "action_ts": "1.2"}],
-    }
-    assert slack.interaction(payload) == 200
-    return payload
+    assert slack.feedback(message, channel, vote, user=user) == 200
 
 
 def test_a_feedback_click_is_recorded_and_a_thumbs_down_asks_why(
@@ -229,8 +211,8 @@ def test_a_feedback_click_is_recorded_and_a_thumbs_down_asks_why(
     assert bot.wait_idle()
     [answer] = posts(slack_api)
 
-    _click(slack, slack_api, answer, VOTE_UP, user="U0BOB")
-    _click(slack, slack_api, answer, VOTE_DOWN, user="U0CAROL")
+    _click(slack, slack_api, answer, "up", user="U0BOB")
+    _click(slack, slack_api, answer, "down", user="U0CAROL")
     assert bot.wait_idle()
 
     up, down = bot.feedback.read()
@@ -247,7 +229,7 @@ def test_a_feedback_click_is_recorded_and_a_thumbs_down_asks_why(
     assert thanks.params["user"] == "U0BOB"
 
     [modal] = slack_api.calls("views.open")
-    assert modal.params["trigger_id"] == "1234.5678.abcdef"
+    assert modal.params["trigger_id"].endswith(".5678.abcdef")
     view = modal.params["view"]
     submission = {
         "type": "view_submission",
@@ -262,7 +244,8 @@ def test_a_feedback_click_is_recorded_and_a_thumbs_down_asks_why(
     }
     assert slack.interaction(submission) == 200
     assert bot.wait_idle()
-    reason = bot.feedback.read()[2]
+    assert len(bot.feedback.clicks()) == 3
+    reason = bot.feedback.read()[1]
     assert reason.items() >= {**expected, "user": "U0CAROL", "vote": "down", "reason": "wrong date"}.items()
     assert len(posts(slack_api)) == 1
 
@@ -466,7 +449,7 @@ def test_ask_answers_privately_and_shares_to_the_channel(
     [shared] = posts(slack_api)
     assert shared.params["channel"] == "C0NEWS" and "thread_ts" not in shared.params
     assert block_texts(shared)[0] == "<@U0ALICE> asked: What did ZTE open?"
-    assert action_ids(shared) == [VOTE_UP, VOTE_DOWN]
+    assert action_ids(shared) == [FEEDBACK]
     [deleted] = slack_api.calls("response_url:share")
     assert deleted.params["delete_original"] is True
     assert [q for q, _ in pipeline.calls] == ["What did ZTE open?", "What did ZTE open?"]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.core.pipeline import Pipeline
-from bot.slack.render import SHARE, VOTE_DOWN
+from bot.slack.render import FEEDBACK, SHARE
 from index.ingest import ingest
 from tests.conftest import make_settings
 from tests.support.slack_api import BOT_ID
@@ -129,8 +129,9 @@ def test_the_feedback_modal_and_thanks_carry_no_live_markup(slack, bot, slack_ap
     event = slack.mention(QUESTION)
     assert bot.wait_idle()
     message = next(m for m in slack_api.thread(event["channel"], event["ts"]) if m.get("bot_id") == BOT_ID)
-    button = next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"])
-    for action_id in (VOTE_DOWN, "newsbot_vote_up"):
+    buttons = next(e for b in message["blocks"] if b["type"] == "context_actions" for e in b["elements"])
+    for side in ("negative_button", "positive_button"):
+        button = {"type": "feedback_buttons", "action_id": FEEDBACK, "value": buttons[side]["value"]}
         payload = {
             "type": "block_actions",
             "team": {"id": "T0TEST"},
@@ -141,7 +142,7 @@ def test_the_feedback_modal_and_thanks_carry_no_live_markup(slack, bot, slack_ap
             "channel": {"id": event["channel"]},
             "message": message,
             "response_url": slack_api.response_url("vote"),
-            "actions": [{**button, "action_id": action_id, "block_id": "newsbot_feedback", "action_ts": "1.2"}],
+            "actions": [{**button, "block_id": "newsbot_feedback", "action_ts": "1.2"}],
         }
         assert slack.interaction(payload) == 200
     assert bot.wait_idle()

@@ -7,14 +7,15 @@ import re
 from bot.core.models import Answer, Citation
 from bot.slack import mrkdwn
 from bot.slack.render import (
+    FEEDBACK,
     MAX_BLOCKS,
     REFUSAL,
     SECTION_LIMIT,
     SHARE,
-    VOTE_DOWN,
-    VOTE_UP,
     link_markers,
+    parse_vote,
     render_answer,
+    tail_blocks,
 )
 
 
@@ -65,12 +66,12 @@ def test_sources_list_only_the_cited_articles_with_quote_and_byline() -> None:
 def test_buttons_carry_the_question_and_text_fallback_is_always_set() -> None:
     answer = Answer(question="orig", answer="x [1]", refused=False, citations=[citation(1)])
     message = render_answer(answer, question="asked in slack")
-    actions = message.blocks[-1]
-    assert actions["type"] == "actions"
-    assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
-        (VOTE_UP, "asked in slack"),
-        (VOTE_DOWN, "asked in slack"),
-    ]
+    feedback = message.blocks[-1]
+    assert feedback["type"] == "context_actions"
+    [buttons] = feedback["elements"]
+    assert buttons["type"] == "feedback_buttons" and buttons["action_id"] == FEEDBACK
+    assert parse_vote(buttons["positive_button"]["value"]) == ("up", "asked in slack")
+    assert parse_vote(buttons["negative_button"]["value"]) == ("down", "asked in slack")
     shared = render_answer(answer, share=True, feedback=False)
     assert [e["action_id"] for e in shared.blocks[-1]["elements"]] == [SHARE]
     assert shared.blocks[-1]["elements"][0]["value"] == "orig"
@@ -114,4 +115,21 @@ def test_a_huge_answer_stays_within_the_block_limit() -> None:
     assert len(message.blocks) <= MAX_BLOCKS
     assert all(len(t) <= SECTION_LIMIT for t in sections(message.blocks))
     assert any("answer shortened" in t for t in sections(message.blocks))
-    assert message.blocks[-1]["type"] == "actions"
+    assert message.blocks[-1]["type"] == "context_actions"
+
+
+def test_markers_in_every_form_the_marker_grammar_reads_are_linked() -> None:
+    cites = [citation(1), citation(2), citation(3)]
+    text = link_markers("A [1-2], B [Source 3] and C [1;3].", cites)
+    assert text == (
+        "A <https://example.com/1|[1]><https://example.com/2|[2]>, B <https://example.com/3|[3]> and "
+        "C <https://example.com/1|[1]><https://example.com/3|[3]>."
+    )
+
+
+def test_the_tail_of_a_streamed_answer_is_its_sources_and_feedback() -> None:
+    answer = Answer(question="q", answer="x [1]", refused=False, citations=[citation(1)], see_also=[citation(7)])
+    assert [b["type"] for b in tail_blocks(answer)] == ["section", "context_actions"]
+    assert sections(tail_blocks(answer))[0].startswith("*Sources*")
+    refused = Answer(question="q", answer="", refused=True, see_also=[citation(7)])
+    assert sections(tail_blocks(refused))[0].startswith("*Closest articles*")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -23,9 +23,11 @@ class Recording:
         self.pipeline = pipeline
         self.calls: list[tuple[str, list[Turn]]] = []
 
-    def answer(self, question: str, *, history: Sequence[Turn] = ()) -> Answer:
+    def answer(
+        self, question: str, *, history: Sequence[Turn] = (), on_token: Callable[[str], None] | None = None
+    ) -> Answer:
         self.calls.append((question, list(history)))
-        return self.pipeline.answer(question, history=history)
+        return self.pipeline.answer(question, history=history, on_token=on_token)
 
 
 @pytest.fixture
