@@ -5,8 +5,12 @@ Order of writes, chosen so that a kill at any point is repaired by the next run:
 2. per batch of articles: delete their old chunks, add the new ones (each chunk carries its article's
    hash and chunk count, so a half-written article is recognisable);
 3. delete pruned articles;
-4. mark the collection clean with a new generation, rebuild the keyword index and the manifest cache
-   from the store.
+4. mark the collection clean with a new generation and save the manifest cache.
+
+The keyword index (SQLite FTS5, `index.keyword`) is first caught up with the store, then written through
+batch by batch after the store has the chunks, and marked with the new generation at the end. After an
+interrupted write it replays the store's change log for this write instead (`index.keyword_sync`), so
+it never trusts what a killed run may or may not have written through.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from pathlib import Path
 
 from index.chunk import chunk_article, embedding_text
 from index.embed import Embedder, make_embedder
-from index.keyword import keyword_index_for, rebuild_keyword_index
+from index.keyword import ChunkRow, KeywordIndex
+from index.keyword_sync import open_keyword_index, sync_keyword_index
 from index.lock import IngestLock
 from index.manifest import IndexedArticle, Manifest, manifest_path
 from index.models import Article, Chunk, LoadError
@@ -92,7 +97,24 @@ def ingest(
         store = open_store(settings, embedder, create=True)
         with store.write_lease(wait_s):
             manifest = Manifest.load(store, manifest_path(settings))
-            _apply(articles, inputs, manifest, store, embedder, settings, report, prune, progress, batch_chunks)
+            keyword = open_keyword_index(settings)
+            try:
+                sync_keyword_index(store, keyword, verify=True)
+                _apply(
+                    articles,
+                    inputs,
+                    manifest,
+                    store,
+                    keyword,
+                    embedder,
+                    settings,
+                    report,
+                    prune,
+                    progress,
+                    batch_chunks,
+                )
+            finally:
+                keyword.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -102,6 +124,7 @@ def _apply(
     inputs: Sequence[str | Path],
     manifest: Manifest,
     store: Store,
+    keyword: KeywordIndex,
     embedder: Embedder,
     settings: IndexSettings,
     report: IngestReport,
@@ -124,10 +147,12 @@ def _apply(
             todo.append(article)
     broken = [a for a, s in indexed.items() if not s.complete and a not in articles]
     removed = [a for a, s in indexed.items() if prune and a not in articles and _gone(s, inputs)]
-    if not todo and not broken and not removed and not store.was_interrupted() and manifest.generation:
-        keyword_index_for(store, settings, manifest.generation)
+    interrupted = store.was_interrupted()
+    if not todo and not broken and not removed and not interrupted and manifest.generation:
         return
-    store.begin_write()
+    before = keyword.seq
+    touched = [a.id for a in todo if a.id in indexed]
+    seq = store.begin_write(touched=[*touched, *broken, *removed])
     done = 0
     if progress:
         progress(0, len(todo))
@@ -139,6 +164,7 @@ def _apply(
         vectors = embedder.embed([embedding_text(c) for c in chunks])
         bookkeeping = [(a.content_hash, len(cs), a.source_path) for a, cs in batch for _ in cs]
         store.add(chunks, vectors, bookkeeping)
+        keyword.replace_articles([ChunkRow.from_chunk(c) for c in chunks], seq, emptied=[a.id for a, _ in batch])
         report.chunks_added += len(chunks)
         for article, cs in batch:
             indexed[article.id] = IndexedArticle(article.content_hash, len(cs), article.source_path, {c.id for c in cs})
@@ -149,9 +175,13 @@ def _apply(
         ids = sorted(indexed.pop(article_id).chunk_ids)
         store.delete_ids(ids)
         report.chunks_removed += len(ids)
+    keyword.delete_articles([*broken, *removed], seq)
     report.articles_removed = len(removed)
     generation = store.end_write()
-    rebuild_keyword_index(store, settings, generation)
+    if interrupted or before != seq - 1:
+        sync_keyword_index(store, keyword, after=seq - 1)
+    else:
+        keyword.mark(generation, seq)
     Manifest(generation, indexed).save(manifest_path(settings))
 
 

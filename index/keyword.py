@@ -1,41 +1,56 @@
-"""The BM25 keyword index, kept beside the vectors and rebuilt from the store whenever it changes.
+"""The BM25 keyword index: one SQLite file with an FTS5 table, updated in place article by article.
 
-This module owns the index's whole life: where it lives (`keyword_dir`), building it from the store
-(`rebuild_keyword_index`) and getting the copy for the store's current generation (`keyword_index_for`).
+SQLite FTS5 keeps its postings in b-tree segments that it merges as it goes, so adding, replacing or
+removing an article costs work in proportion to that article, never to the collection; `bm25()` ranks.
+Texts are analysed by the same tokenizer as before (bm25s: English stopwords, Snowball stems) and stored
+as space-separated terms, so the engine only splits on spaces and the analyser stays ours.
 
-It is derived state: Chroma holds every chunk's text, so this index is rebuilt from there at the end
-of each ingest (and by any reader that finds it older than the collection's generation). A crash can
-therefore never leave the two disagreeing for long, and several workers sharing one Chroma server each
-keep their own copy fresh.
+The file also holds one row per article (source, date), which is the catalog question understanding
+reads, and `meta` (the store generation and change sequence it reflects; see `index.keyword_sync`).
+Every reader opens the same file; SQLite's WAL journal lets one writer and any number of readers run
+at once, and each transaction is atomic, so a kill at any point leaves the previous state.
+
+Each article row carries the store sequence it was written at; a write older than what is there is
+ignored, so a worker catching up and an ingest writing through can never undo one another.
+(Longer than most modules: the schema, the writes and the reads of one file are kept together.)
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import shutil
-import time
-import uuid
-from collections.abc import Iterable
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-
+from index.keyword_rank import RERANK_MIN, Stats, bm25, selective_terms
+from index.models import Chunk
 from index.settings import IndexSettings
-
-if TYPE_CHECKING:
-    from index.store import Store
 
 log = logging.getLogger(__name__)
 
-TMP_MARK = ".tmp-"
-OLD_MARK = ".old-"
-SWAP_ATTEMPTS = 5
-LEFTOVER_AGE_S = 600.0
+DB_NAME = "index.sqlite3"
+SCHEMA_VERSION = "2"
+BUSY_TIMEOUT_MS = 60_000
+_SCHEMA = """
+BEGIN IMMEDIATE;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    article_id TEXT PRIMARY KEY, source TEXT NOT NULL, date TEXT NOT NULL, seq INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, article_id TEXT NOT NULL,
+    date_ord INTEGER NOT NULL, source TEXT NOT NULL, terms TEXT NOT NULL, length INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    terms, content='chunks', content_rowid='rowid', tokenize="ascii tokenchars '_'"
+);
+COMMIT;
+"""
 
 
 def _bm25s():  # type: ignore[no-untyped-def]
@@ -46,148 +61,321 @@ def _bm25s():  # type: ignore[no-untyped-def]
     return bm25s
 
 
-def _tokenize(texts: list[str]) -> list[list[str]]:
+def analyse(texts: list[str]) -> list[list[str]]:
+    """Stemmed content terms per text: the analyser whose output the index stores."""
     import Stemmer
 
-    bm25s = _bm25s()
-
-    return bm25s.tokenize(
-        texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False, return_ids=False
-    )
+    return _bm25s().tokenize(texts, stopwords="en", stemmer=_stemmer(Stemmer), show_progress=False, return_ids=False)
 
 
-@dataclass
-class KeywordIndex:
-    """BM25 over chunk texts (title included), with the few fields needed to filter results."""
+_STEMMER: Any = None
 
-    generation: str
-    ids: list[str]
-    date_ord: np.ndarray
-    sources: list[str]
-    _bm25: Any = None
+
+def _stemmer(module: Any) -> Any:
+    global _STEMMER
+    if _STEMMER is None:
+        _STEMMER = module.Stemmer("english")
+    return _STEMMER
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    """What the keyword index keeps of a chunk; built from the store's (id, text, metadata)."""
+
+    id: str
+    article_id: str
+    text: str
+    date_ord: int
+    source: str
+    date: str
 
     @classmethod
-    def build(cls, generation: str, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> KeywordIndex:
-        """Rows are (chunk id, text, metadata) as the store scans them."""
-        bm25s = _bm25s()
-        ids: list[str] = []
-        texts: list[str] = []
-        dates: list[int] = []
-        sources: list[str] = []
-        for chunk_id, text, meta in rows:
-            ids.append(chunk_id)
-            texts.append(f"{meta.get('title', '')}\n{text}")
-            dates.append(int(meta.get("date_ord") or 0))
-            sources.append(str(meta.get("source", "")))
-        bm25 = None
-        if ids:
-            bm25 = bm25s.BM25()
-            bm25.index(_tokenize(texts), show_progress=False)
-        return cls(generation, ids, np.asarray(dates, dtype=np.int64), sources, bm25)
+    def from_store(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> ChunkRow:
+        return cls(
+            chunk_id,
+            str(meta.get("article_id", chunk_id.rsplit(":", 1)[0])),
+            f"{meta.get('title', '')}\n{text}",
+            int(meta.get("date_ord") or 0),
+            str(meta.get("source", "")),
+            str(meta.get("date") or ""),
+        )
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk) -> ChunkRow:
+        date = chunk.date or ""
+        return cls(chunk.id, chunk.article_id, f"{chunk.title}\n{chunk.text}", _date_ord(date), chunk.source, date)
+
+
+def _date_ord(date: str) -> int:
+    return int(date.replace("-", "")) if date else 0
+
+
+def keyword_dir(settings: IndexSettings) -> Path:
+    """The folder holding the index file (and SQLite's WAL files beside it)."""
+    return settings.data_dir / "keyword" / settings.collection
+
+
+def keyword_path(settings: IndexSettings) -> Path:
+    return keyword_dir(settings) / DB_NAME
+
+
+class KeywordIndex:
+    """One open keyword index file; safe to share between threads (calls are serialised)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._stats_version = -1
+        self._df: dict[str, int] = {}
+        self._totals = (0, 0.0)
+        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, isolation_level=None)
+        try:
+            self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            with self._lock:
+                self._db.executescript(_SCHEMA)
+                self._db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, row)")
+                self._check()
+        except Exception:
+            self._db.close()
+            raise
+
+    @classmethod
+    def open(cls, path: Path) -> KeywordIndex:
+        """The index at `path`; an unreadable or foreign file is replaced by an empty one (it is derived)."""
+        try:
+            return cls(path)
+        except sqlite3.DatabaseError as exc:
+            log.warning("keyword index %s is not usable (%s); starting it afresh", path, exc)
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            return cls(path)
+
+    @classmethod
+    def load(cls, directory: Path) -> KeywordIndex | None:
+        """The index in `directory` when one exists and is readable, else None (tests and tools)."""
+        if not (directory / DB_NAME).is_file():
+            return None
+        try:
+            return cls(directory / DB_NAME)
+        except sqlite3.DatabaseError:
+            return None
+
+    def _check(self) -> None:
+        version = self._get("schema")
+        if version is None:
+            self._set("schema", SCHEMA_VERSION)
+        elif version != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"schema {version}, expected {SCHEMA_VERSION}")
+        self._db.execute("SELECT count(*) FROM fts WHERE fts MATCH 'x' LIMIT 1").fetchone()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- state ------------------------------------------------------------------------------------
+
+    def _get(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    @property
+    def generation(self) -> str:
+        with self._lock:
+            return self._get("generation") or ""
+
+    @property
+    def seq(self) -> int:
+        """The store's change sequence this index is complete up to (0: nothing yet)."""
+        with self._lock:
+            return int(self._get("seq") or 0)
+
+    @property
+    def ids(self) -> list[str]:
+        with self._lock:
+            return [str(r[0]) for r in self._db.execute("SELECT id FROM chunks")]
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+    def article_seqs(self) -> dict[str, int]:
+        with self._lock:
+            return {str(a): int(s) for a, s in self._db.execute("SELECT article_id, seq FROM articles")}
+
+    def mark(self, generation: str, seq: int) -> None:
+        """Record that the index now reflects the store at `generation` / `seq` (never moves back)."""
+        with self.transaction():
+            if seq >= self._seq_locked():
+                self._set("generation", generation)
+                self._set("seq", str(seq))
+
+    def _seq_locked(self) -> int:
+        return int(self._get("seq") or 0)
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write (BEGIN IMMEDIATE: writers queue on SQLite's lock, readers go on); nests."""
+        with self._lock:
+            if self._db.in_transaction:
+                yield
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._commit()
+
+    def _commit(self) -> None:
+        self._db.execute("COMMIT")
+        self._stats_version = -1  # data_version only moves for other connections' commits
+
+    def replace_articles(
+        self,
+        rows: Iterable[ChunkRow],
+        seq: int,
+        *,
+        emptied: Iterable[str] = (),
+        seen: dict[str, bool] | None = None,
+        terms: Sequence[list[str]] | None = None,
+    ) -> None:
+        """Make each article of `rows` (and of `emptied`, which has none now) hold exactly its rows at `seq`.
+
+        An article the index holds at a later seq is left alone. `seen` spans the pages of one scan: an
+        article already replaced there gets the further rows appended, one found newer stays skipped.
+        """
+        rows = list(rows)
+        terms = analyse([r.text for r in rows]) if terms is None else terms
+        seen = {} if seen is None else seen
+        with self.transaction():
+            for article_id in emptied:
+                if article_id not in seen:
+                    seen[article_id] = self._take(article_id, seq)
+            for row, row_terms in zip(rows, terms, strict=True):
+                if row.article_id not in seen:
+                    seen[row.article_id] = self._take(row.article_id, seq)
+                if not seen[row.article_id]:
+                    continue
+                self._db.execute(
+                    "INSERT OR IGNORE INTO articles(article_id, source, date, seq) VALUES (?, ?, ?, ?)",
+                    (row.article_id, row.source, row.date, seq),
+                )
+                self._insert(row, " ".join(row_terms))
+
+    def _insert(self, row: ChunkRow, terms: str) -> None:
+        values = (row.id, row.article_id, row.date_ord, row.source, terms, terms.count(" ") + 1 if terms else 0)
+        sql = "INSERT INTO chunks(id, article_id, date_ord, source, terms, length) VALUES (?, ?, ?, ?, ?, ?)"
+        try:
+            cursor = self._db.execute(sql, values)
+        except sqlite3.IntegrityError:  # the same chunk twice (a scan paged while the store changed)
+            self._db.execute(
+                "INSERT INTO fts(fts, rowid, terms) SELECT 'delete', rowid, terms FROM chunks WHERE id = ?", (row.id,)
+            )
+            self._db.execute("DELETE FROM chunks WHERE id = ?", (row.id,))
+            cursor = self._db.execute(sql, values)
+        self._db.execute("INSERT INTO fts(rowid, terms) VALUES (?, ?)", (cursor.lastrowid, terms))
+
+    def delete_articles(self, article_ids: Iterable[str], seq: int) -> None:
+        """Remove articles the store removed at `seq` (kept when the index has them at a later seq)."""
+        with self.transaction():
+            for article_id in article_ids:
+                self._take(article_id, seq)
+
+    def _take(self, article_id: str, seq: int) -> bool:
+        """Drop the article's rows when `seq` is not older than them; True when the caller may write."""
+        row = self._db.execute("SELECT seq FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        if row is not None and int(row[0]) > seq:
+            return False
+        self._db.execute(
+            "INSERT INTO fts(fts, rowid, terms) SELECT 'delete', rowid, terms FROM chunks WHERE article_id = ?",
+            (article_id,),
+        )
+        self._db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+        self._db.execute("DELETE FROM articles WHERE article_id = ?", (article_id,))
+        return True
+
+    def clear(self) -> None:
+        """Empty the index (inside the caller's transaction when there is one)."""
+        with self._lock:
+            self._db.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+            self._db.execute("DELETE FROM chunks")
+            self._db.execute("DELETE FROM articles")
+            self._db.execute("DELETE FROM meta WHERE key IN ('generation', 'seq')")
+
+    # -- reads ------------------------------------------------------------------------------------
 
     def search(
         self, query: str, k: int, *, since: int = 0, until: int = 0, source: str | None = None
     ) -> list[tuple[str, float]]:
-        """Top chunk ids with BM25 scores > 0, after the date and source filters."""
-        if self._bm25 is None or not self.ids:
-            return []
-        tokens = _tokenize([query])
-        if not tokens or not tokens[0]:
-            return []
-        filtered = bool(since or until or source)
-        want = len(self.ids) if filtered else min(k, len(self.ids))
-        docs, scores = self._bm25.retrieve(tokens, k=want, show_progress=False, n_threads=1)
-        out: list[tuple[str, float]] = []
-        for doc, score in zip(docs[0], scores[0], strict=True):
-            if score <= 0:
-                break
-            if filtered and not self._passes(int(doc), since, until, source):
-                continue
-            out.append((self.ids[int(doc)], float(score)))
-            if len(out) == k:
-                break
-        return out
+        """Top chunk ids with their BM25 scores (> 0, best first, ties by id), after the date and source filters.
 
-    def _passes(self, doc: int, since: int, until: int, source: str | None) -> bool:
-        date = int(self.date_ord[doc])
-        if since and (not date or date < since):
-            return False
-        if until and (not date or date > until):
-            return False
-        return not (source and self.sources[doc].lower() != source.lower())
-
-    def save(self, directory: Path) -> None:
-        """Write to a temporary folder, then swap it in, so readers never see half an index.
-
-        Several processes may save at once (an ingest and the workers sharing its data dir): each
-        writes its own folder, and a swap that loses the race is retried or dropped, never half-done.
-        Leftovers of a killed save are removed once they are old enough not to be anyone's work.
+        See `index.keyword_rank` for how candidates are chosen within a fixed cost.
         """
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(directory)
-        tmp = directory.with_name(f"{directory.name}{TMP_MARK}{uuid.uuid4().hex[:8]}")
-        tmp.mkdir()
-        if self._bm25 is not None:
-            self._bm25.save(str(tmp / "bm25"))
-        np.save(tmp / "date_ord.npy", self.date_ord)
-        meta = {"generation": self.generation, "ids": self.ids, "sources": self.sources}
-        (tmp / "meta.json").write_text(json.dumps(meta))
-        for _ in range(SWAP_ATTEMPTS):
-            old = directory.with_name(f"{directory.name}{OLD_MARK}{uuid.uuid4().hex[:8]}")
-            with contextlib.suppress(FileNotFoundError):
-                os.replace(directory, old)
-            try:
-                os.replace(tmp, directory)
-            except OSError:
-                continue  # another process swapped its copy in between our two renames
-            finally:
-                shutil.rmtree(old, ignore_errors=True)
-            return
-        shutil.rmtree(tmp, ignore_errors=True)
-        log.info("keyword index at %s was being replaced by another process; kept theirs", directory)
+        terms = analyse([query])[0] if query.strip() else []
+        with self._lock:
+            stats = self._stats(terms)
+            selective = selective_terms(terms, stats.df)
+            if not selective:
+                return []
+            match = " OR ".join(f'"{t}"' for t in selective)
+            rowids = self._candidates(match, max(RERANK_MIN, 4 * k), since, until, source)
+            marks = ",".join("?" * len(rowids))
+            rows = self._db.execute(f"SELECT id, terms FROM chunks WHERE rowid IN ({marks})", rowids).fetchall()
+        scored = [(str(chunk_id), bm25(terms, str(text).split(), stats)) for chunk_id, text in rows]
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return [(chunk_id, score) for chunk_id, score in scored[:k] if score > 0]
 
-    @classmethod
-    def load(cls, directory: Path) -> KeywordIndex | None:
-        """The saved index, or None when it is missing, unreadable or inconsistent (the caller rebuilds)."""
-        try:
-            meta = json.loads((directory / "meta.json").read_text())
-            ids = [str(i) for i in meta["ids"]]
-            dates = np.load(directory / "date_ord.npy")
-            bm25 = _bm25s().BM25.load(str(directory / "bm25")) if ids else None
-            docs = int(bm25.scores["num_docs"]) if bm25 is not None else 0
-            if len(dates) != len(ids) or len(meta["sources"]) != len(ids) or docs != len(ids):
-                raise ValueError(f"{len(ids)} ids, {len(dates)} dates, {docs} BM25 documents")
-            return cls(str(meta["generation"]), ids, dates, [str(s) for s in meta["sources"]], bm25)
-        except Exception as exc:  # derived state: whatever is wrong with it, the answer is a rebuild
-            log.info("keyword index at %s not usable (%s); it will be rebuilt", directory, exc)
-            return None
+    def _candidates(self, match: str, limit: int, since: int, until: int, source: str | None) -> list[int]:
+        """Rowids of the best `limit` matches by FTS5's own bm25() over the selective terms."""
+        if not (since or until or source):
+            sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?"
+            return [int(r[0]) for r in self._db.execute(sql, (match, limit))]
+        clauses, params = ["fts MATCH ?"], [match]
+        if since:
+            clauses.append("c.date_ord >= ?")
+            params.append(since)
+        if until:
+            clauses.append("c.date_ord > 0 AND c.date_ord <= ?")
+            params.append(until)
+        if source:
+            clauses.append("lower(c.source) = lower(?)")
+            params.append(source)
+        sql = (
+            "SELECT fts.rowid FROM fts JOIN chunks c ON c.rowid = fts.rowid "
+            f"WHERE {' AND '.join(clauses)} ORDER BY bm25(fts) LIMIT ?"
+        )
+        return [int(r[0]) for r in self._db.execute(sql, (*params, limit))]
 
+    def _stats(self, terms: Sequence[str]) -> Stats:
+        """N, mean length and the terms' document counts, cached until any connection commits a change."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._stats_version:
+            self._stats_version, self._df = version, {}
+            docs, length = self._db.execute("SELECT count(*), coalesce(sum(length), 0) FROM chunks").fetchone()
+            self._totals = (int(docs), float(length) / max(int(docs), 1))
+        for term in set(terms) - self._df.keys():
+            row = self._db.execute("SELECT doc FROM temp.vocab WHERE term = ?", (term,)).fetchone()
+            self._df[term] = int(row[0]) if row else 0
+        return Stats(self._totals[0], self._totals[1], {t: self._df[t] for t in terms})
 
-def _remove_leftovers(directory: Path) -> None:
-    """Delete temporary folders of saves that were killed (older than LEFTOVER_AGE_S)."""
-    cutoff = time.time() - LEFTOVER_AGE_S
-    for mark in (TMP_MARK, OLD_MARK):
-        for path in directory.parent.glob(f"{directory.name}{mark}*"):
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < cutoff:
-                    shutil.rmtree(path, ignore_errors=True)
+    def sources(self) -> dict[str, int]:
+        """Indexed articles per source name."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, count(*) FROM articles WHERE source != '' GROUP BY source ORDER BY source"
+            ).fetchall()
+        return {str(s): int(n) for s, n in rows}
 
-
-def keyword_dir(settings: IndexSettings) -> Path:
-    return settings.data_dir / "keyword" / settings.collection
-
-
-def rebuild_keyword_index(store: Store, settings: IndexSettings, generation: str) -> KeywordIndex:
-    """Build the index from every chunk in the store and save it for `generation`."""
-    index = KeywordIndex.build(generation, store.scan())
-    index.save(keyword_dir(settings))
-    return index
-
-
-def keyword_index_for(store: Store, settings: IndexSettings, generation: str) -> KeywordIndex:
-    """The saved index when it is for `generation`, else one rebuilt from the store."""
-    loaded = KeywordIndex.load(keyword_dir(settings))
-    if loaded is not None and loaded.generation == generation:
-        return loaded
-    log.info("keyword index is stale (store generation %s); rebuilding from the store", generation)
-    return rebuild_keyword_index(store, settings, generation)
+    def date_span(self) -> tuple[str | None, str | None]:
+        with self._lock:
+            oldest, newest = self._db.execute("SELECT min(date), max(date) FROM articles WHERE date != ''").fetchone()
+        return (str(oldest) if oldest else None, str(newest) if newest else None)

@@ -16,7 +16,8 @@ from typing import Any
 from bot.core.errors import QuestionError
 from bot.core.models import Hit
 from index.embed import Embedder
-from index.keyword import KeywordIndex, keyword_index_for
+from index.keyword import KeywordIndex
+from index.keyword_sync import open_keyword_index, sync_keyword_index
 from index.settings import IndexSettings
 from index.store import Store
 
@@ -68,16 +69,19 @@ class HybridRetriever:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25")
 
     def keyword_index(self) -> KeywordIndex:
-        """The BM25 index for the store's current generation (loaded, or rebuilt from the store)."""
+        """The BM25 index, caught up with the store's latest write at most every GENERATION_CHECK_S.
+
+        An ingest on this data dir has already written it; otherwise the catch-up reads the store's change
+        log and costs what the new write changed (`index.keyword_sync`).
+        """
         with self._lock:
             now = time.monotonic()
             if self._keyword is not None and now - self._checked_at < GENERATION_CHECK_S:
                 return self._keyword
-            generation = self.store.generation()
+            if self._keyword is None:
+                self._keyword = open_keyword_index(self.settings)
             self._checked_at = now
-            if self._keyword is None or self._keyword.generation != generation:
-                self._keyword = keyword_index_for(self.store, self.settings, generation)
-            return self._keyword
+            return sync_keyword_index(self.store, self._keyword)
 
     def retrieve(self, question: str, top_k: int, filters: Filters | None = None) -> list[Hit]:
         filters = filters or Filters()

@@ -8,7 +8,7 @@ when their keyword index is stale.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cached_property, partial
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ import numpy as np
 from index.errors import StoreError
 from index.models import Chunk
 from index.settings import IndexSettings
+from index.store import changes
 from index.store.connection import connect, describe, is_connection_error, server_down, with_retries
 from index.store.lease import LeaseHolder, WriteLease
 from index.store.schema import WRITING, chunk_metadata, stored_chunk
@@ -36,6 +37,7 @@ class Store:
         self._client = connect(settings)
         self.collection = self._open_collection(create, embedder_name, embedder_dim)
         self._lease: WriteLease | None = None
+        self._pending_seq = 0
 
     @cached_property
     def vector_store(self) -> Any:
@@ -115,10 +117,12 @@ class Store:
             raise
         self._release_lease()
 
-    def begin_write(self, wait_s: float = 0.0) -> None:
-        """Mark the collection as being written, so a crash leaves a visible trace.
+    def begin_write(self, wait_s: float = 0.0, touched: Iterable[str] = ()) -> int:
+        """Mark the collection as being written, so a crash leaves a visible trace; returns the write's seq.
 
-        On a server, take the write lease first if `write_lease` did not already.
+        `touched` are the articles whose chunks this write may delete: they go into the change log
+        (`index.store.changes`) before anything is deleted. On a server, take the write lease first if
+        `write_lease` did not already.
         """
         if self.settings.chroma_host:
             if self._lease is None:
@@ -126,7 +130,10 @@ class Store:
                 self._lease.acquire(wait_s)
             else:
                 self._lease.renew()
-        self._set_metadata(state=WRITING)
+        metadata = self.metadata()
+        self._pending_seq, pending = changes.begin(metadata, touched, metadata.get("state") == WRITING)
+        self._set_metadata(state=WRITING, **pending)
+        return self._pending_seq
 
     def end_write(self) -> str:
         generation = uuid.uuid4().hex
@@ -135,7 +142,9 @@ class Store:
             self._lease.check()
             released = self._lease.released()
             self._lease = None
-        self._set_metadata(state="clean", generation=generation, **released)
+        published = changes.end(self.metadata())
+        self._set_metadata(state="clean", generation=generation, **published, **released)
+        self._pending_seq = 0
         return generation
 
     def _release_lease(self) -> None:
@@ -154,23 +163,35 @@ class Store:
     def was_interrupted(self) -> bool:
         return self.metadata().get("state") == WRITING
 
+    def changes_since(self, after: int, metadata: dict[str, Any] | None = None) -> changes.Changes | None:
+        """What the published writes after seq `after` touched, or None when only a full scan can tell."""
+        return changes.changes_since(self.metadata() if metadata is None else metadata, after)
+
     # -- reads and writes -------------------------------------------------------------------------
 
     def count(self) -> int:
         return int(self._call("count", self.collection.count))
 
-    def scan(self, include_documents: bool = True) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every (id, document, metadata) in the collection, paged."""
+    def scan(
+        self, include_documents: bool = True, where: dict[str, Any] | None = None
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every (id, document, metadata) in the collection (or those `where` selects), paged."""
         include = ["metadatas", "documents"] if include_documents else ["metadatas"]
         offset = 0
         while True:
-            page = self._call("scan", partial(self.collection.get, include=include, limit=READ_PAGE, offset=offset))
+            get = partial(self.collection.get, where=where, include=include, limit=READ_PAGE, offset=offset)
+            page = self._call("scan", get)
             ids = page["ids"]
             if not ids:
                 return
             documents = page.get("documents") or [""] * len(ids)
             yield from zip(ids, documents, page["metadatas"], strict=True)
             offset += len(ids)
+
+    def scan_written(self, after: int, upto: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """The chunks written by the writes with seq in (after, upto]."""
+        where = {"$and": [{changes.SEQ: {"$gt": after}}, {changes.SEQ: {"$lte": upto}}]}
+        return self.scan(where=where)
 
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray, bookkeeping: Sequence[tuple[str, int, str]]) -> None:
         """Write chunks through LlamaIndex's ChromaVectorStore; `ref_doc_id` is the article id.
@@ -186,7 +207,7 @@ class Store:
                 id_=chunk.id,
                 text=chunk.text,
                 embedding=vector.tolist(),
-                metadata=chunk_metadata(chunk, content_hash, n_chunks, source_path),
+                metadata=chunk_metadata(chunk, content_hash, n_chunks, source_path, self._pending_seq),
                 excluded_embed_metadata_keys=[],
             )
             node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.article_id)

@@ -25,8 +25,8 @@ class StoredChunk:
     source_path: str
 
 
-def chunk_metadata(chunk: Chunk, content_hash: str, n_chunks: int, source_path: str) -> dict[str, Any]:
-    """Flat scalar metadata (Chroma allows no None and no lists)."""
+def chunk_metadata(chunk: Chunk, content_hash: str, n_chunks: int, source_path: str, seq: int = 0) -> dict[str, Any]:
+    """Flat scalar metadata (Chroma allows no None and no lists); `seq` is the write that added it."""
     date = chunk.date or ""
     return {
         "article_id": chunk.article_id,
@@ -42,6 +42,7 @@ def chunk_metadata(chunk: Chunk, content_hash: str, n_chunks: int, source_path: 
         "author": chunk.author,
         "content_hash": content_hash,
         "source_path": source_path,
+        "seq": seq,
     }
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -149,47 +148,6 @@ def phase_queries(data_dir: Path, questions: list[str]) -> dict[str, Any]:
         "answer_ms": _percentiles(answer),
         "peak_rss_mb": _peak_rss_mb(),
     }
-
-
-def phase_scale(source_dir: Path, data_dir: Path, target_chunks: int) -> dict[str, Any]:
-    """Grow a copy of the index to `target_chunks` by replicating its chunks under new article ids.
-
-    Vectors are reused with a small perturbation: query cost depends on how many vectors and postings
-    there are, not on what they say, and embedding 50,000 chunks would take most of an hour here.
-    """
-    import numpy as np
-
-    from index.keyword import rebuild_keyword_index
-    from index.manifest import Manifest, manifest_path
-    from index.store import Store
-
-    shutil.copytree(source_dir, data_dir)
-    settings = _settings(data_dir)
-    store = Store(settings.index, "local:all-MiniLM-L6-v2-int8", 384, create=False)
-    base = store.collection.get(include=["embeddings", "documents", "metadatas"])
-    rng = np.random.default_rng(3)
-    store.begin_write()
-    replica = 1
-    started = time.perf_counter()
-    while store.count() < target_chunks:
-        vectors = np.asarray(base["embeddings"], dtype=np.float32)
-        vectors += rng.normal(0, 0.01, vectors.shape).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        metas = [{**m, "article_id": f"{m['article_id']}~{replica}"} for m in base["metadatas"]]
-        ids = [f"{m['article_id']}:{m['n']}" for m in metas]
-        for start in range(0, len(ids), 5000):
-            end = start + 5000
-            store.collection.add(
-                ids=ids[start:end],
-                embeddings=vectors[start:end],
-                documents=base["documents"][start:end],
-                metadatas=metas[start:end],
-            )
-        replica += 1
-    generation = store.end_write()
-    rebuild_keyword_index(store, settings.index, generation)
-    Manifest.from_store(store, generation).save(manifest_path(settings.index))
-    return {"chunks": store.count(), "seconds": time.perf_counter() - started}
 
 
 def disk_bytes(path: Path) -> int:

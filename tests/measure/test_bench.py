@@ -1,8 +1,9 @@
-"""`newsbot bench` on a tiny corpus: a smoke test of the figures' presence and sanity, never of speed."""
+"""`newsbot bench` on a tiny corpus and a small archive: the figures' presence and sanity, never speed."""
 
 import json
 from pathlib import Path
 
+from measure.bench import ratios
 from tests.support.cli import run
 
 KEYS = {
@@ -13,6 +14,7 @@ KEYS = {
     "ratio_to_ceiling",
     "baseline_chunks_per_s",
     "ratio_to_baseline",
+    "ratios",
     "reingest_ratio",
     "retrieve_ms",
     "answer_ms",
@@ -25,20 +27,48 @@ KEYS = {
 
 def test_bench_json_has_every_figure(tmp_path: Path) -> None:
     result = run(
-        "bench", "--json", "--articles", "2", "--scale-chunks", "120", "--data-dir", str(tmp_path), cwd=tmp_path
-    )
+        "bench", "--json", "--articles", "2", "--rounds", "2", "--scale-chunks", "2000", "--fresh-articles", "3",
+        "--data-dir", str(tmp_path), cwd=tmp_path,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert set(figures) >= KEYS
     assert figures["articles"] == 2 and figures["chunks"] > 2
     for key in ("ceiling_chunks_per_s", "ingest_chunks_per_s", "baseline_chunks_per_s", "cold_ask_s"):
         assert figures[key] > 0, key
-    assert figures["ratio_to_ceiling"] > 0 and figures["ratio_to_baseline"] > 0
+    measured = figures["ratios"]
+    assert measured["rounds"] == 2
+    for key in ("ratio_to_ceiling", "ratio_to_baseline"):
+        assert 0 < measured[key]["min"] <= measured[key]["median"] <= measured[key]["max"]
     assert 0 < figures["reingest_ratio"] < 1, "re-ingest of an unchanged corpus embeds nothing"
     for stage in ("retrieve_ms", "answer_ms"):
         assert 0 < figures[stage]["p50"] <= figures[stage]["p95"]
-        assert figures["large"][stage]["p50"] > 0
-    assert figures["large"]["chunks"] >= 120
+
+    large = figures["large"]
+    assert large["chunks"] >= 2000 and large["build_seconds"] > 0 and not large["build_reused"]
+    for stage in ("retrieve_ms", "answer_ms"):
+        assert 0 < large[stage]["p50"] <= large[stage]["p95"]
+    assert large["cold_start_to_first_answer_s"] > 0 and large["query_worker_peak_rss_mb"] > 50
+    assert large["disk_bytes"] > 0
+    fresh = large["fresh"]
+    assert fresh["articles"] == 3 and fresh["ingest_s"] > 0 and fresh["ingest_into_empty_s"] > 0
+    assert fresh["searchable_after_s"] is not None and fresh["searchable_after_s"] >= fresh["ingest_s"] * 0.5
     assert figures["peak_rss_mb"]["ingest"] > 50 and figures["peak_rss_mb"]["query"] > 50
     assert figures["disk_bytes_per_1k_chunks"] > 0
     assert list(tmp_path.glob("newsbot-bench-*")) == [], "the work folder is removed"
+
+
+def _round(ours_s: float, ceiling_s: float, baseline_s: float) -> dict[str, dict[str, float]]:
+    return {
+        "ours": {"chunks_added": 100, "articles_added": 10, "seconds": ours_s},
+        "ceiling": {"chunks": 100, "seconds": ceiling_s},
+        "baseline": {"articles": 10, "seconds": baseline_s},
+    }
+
+
+def test_ratios_are_per_round_medians_and_an_impossible_ceiling_ratio_is_flagged() -> None:
+    honest = ratios([_round(10, 9, 12), _round(11, 9.5, 12.5), _round(30, 27, 36)])
+    assert honest["ratio_to_ceiling"]["median"] == 0.9 and honest["ratio_to_ceiling"]["max"] <= 1.0
+    assert honest["ratio_to_baseline"]["min"] == 1.136 and not honest["ratio_to_ceiling_is_measurement_error"]
+    impossible = ratios([_round(9, 10, 12), _round(8, 10, 12), _round(9.5, 10, 12)])
+    assert impossible["ratio_to_ceiling_is_measurement_error"]

@@ -1,14 +1,17 @@
 """Run an ingest that kills itself (SIGKILL) at a chosen point: the driver for the crash-safety tests.
 
 Usage: crash_ingest.py [--batch-chunks N] [--wait S] [--die-after-batches K | --die-in-batch K
-| --die-in-keyword-save | --die-in-manifest-save | --hold-after-batches K --until-exists FILE] INPUT...
+| --die-in-keyword-write | --die-in-keyword-save | --die-in-manifest-save
+| --hold-after-batches K --until-exists FILE] INPUT...
 
 Settings come from the environment as for `newsbot` (NEWSBOT_DATA_DIR, CHROMA_HOST, ...). The kill points
 use ingest's own seams (the progress hook, the embedder it is given) or wrap the final saves, so they
 are exact and repeatable, unlike a timer:
 - after K batches are stored (the progress hook fires after each batch);
 - inside batch K, after its old chunks were deleted and before the new ones are added (the embedder);
-- after the new generation is published, halfway through saving the keyword index or the manifest.
+- inside the first keyword-index transaction (the first batch written through, before its commit);
+- after the new generation is published, before the keyword index records it, or halfway through
+  saving the manifest.
 `--hold-after-batches` instead pauses mid-write until FILE exists, so a test can run a second ingest
 against one that is certainly in progress.
 """
@@ -86,6 +89,7 @@ def main() -> None:
     point = parser.add_mutually_exclusive_group()
     point.add_argument("--die-after-batches", type=int, default=0)
     point.add_argument("--die-in-batch", type=int, default=0)
+    point.add_argument("--die-in-keyword-write", action="store_true")
     point.add_argument("--die-in-keyword-save", action="store_true")
     point.add_argument("--die-in-manifest-save", action="store_true")
     point.add_argument("--hold-after-batches", type=int, default=0)
@@ -96,8 +100,10 @@ def main() -> None:
     embedder: Any = make_embedder(settings.index, settings.openai)
     if args.die_in_batch:
         embedder = DyingEmbedder(embedder, args.die_in_batch)
+    if args.die_in_keyword_write:
+        KeywordIndex._commit = lambda self: die()  # type: ignore[method-assign]
     if args.die_in_keyword_save:
-        KeywordIndex.save = die_halfway(KeywordIndex.save)  # type: ignore[method-assign]
+        KeywordIndex.mark = lambda self, generation, seq: die()  # type: ignore[method-assign]
     if args.die_in_manifest_save:
         Manifest.save = die_halfway(Manifest.save)  # type: ignore[method-assign]
 
