@@ -28,6 +28,8 @@ from index.embed import Embedder
 SUPPORTED = 0.45
 """A sentence is supported by evidence scoring at least this (or by the judge, in the grey zone)."""
 JUDGE_FROM = 0.30
+JUDGE_BUDGET = 3
+"""At most this many judge calls per reply (each costs the local model ~1-2 s); past it, doubt rejects."""
 MIN_TERMS = 2
 """A sentence with fewer content terms states nothing checkable ("Yes.", "However:"): it is removed."""
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -61,6 +63,7 @@ class Verifier:
         self.embedder = embedder
         self.judge = judge
         self._known = ""
+        self._asked = 0
 
     def verify(self, reply: str, evidence: Sequence[Candidate], known: str = "") -> Verified:
         """`reply` checked against `evidence`; `known` (the question) may supply names a sentence repeats."""
@@ -70,6 +73,7 @@ class Verifier:
         sentences = [c for c in claims(text) if c.text]
         if not sentences or not evidence:
             return Verified("", model_verdict, corrections)
+        self._asked = 0
         self._known = " ".join([known, *(f"{c.hit.chunk.title} {c.hit.chunk.source}" for c in evidence)]).lower()
         scores = self._scores([c.text for c in sentences], evidence)
         kept: list[str] = []
@@ -99,8 +103,9 @@ class Verifier:
         doubtful = score < SUPPORTED or bool(_new_names(sentence, f"{text.lower()} {self._known}"))
         if not doubtful:
             return True, False
-        if self.judge is None:
+        if self.judge is None or self._asked >= JUDGE_BUDGET:
             return False, False
+        self._asked += 1
         return self.judge(sentence, text), True
 
     def _check(

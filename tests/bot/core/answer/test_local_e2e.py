@@ -40,16 +40,17 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory, embedder) -> Pipeline:  #
 
 
 @pytest.mark.parametrize(
-    ("question", "says", "quote"),
+    ("question", "says", "quote", "by"),
     [
-        (ZTE_QUESTION, "source code", "labs in Italy and Belgium"),
-        ("Who is the chief executive of Hallstead Robotics?", "Mira Lindqvist", "Chief executive Mira Lindqvist"),
-        ("How much will the Hallstead robot recall cost?", "$40 million", "The recall will cost about $40 million"),
+        (ZTE_QUESTION, "source code", "labs in Italy and Belgium", "local:"),
+        # A "who" question gets the extractive named answer (the hybrid; see LLMAnswerer.answer).
+        ("Who is the chief executive of Hallstead Robotics?", "Mira Lindqvist", "Chief executive Mira", "extractive"),
+        ("How much will the Hallstead robot recall cost?", "$40 million", "The recall will cost about $40", "local:"),
     ],
 )
-def test_the_local_model_answers_with_the_right_citation(pipeline: Pipeline, question, says, quote) -> None:  # type: ignore[no-untyped-def]
+def test_the_local_model_answers_with_the_right_citation(pipeline: Pipeline, question, says, quote, by) -> None:  # type: ignore[no-untyped-def]
     answer = pipeline.answer(question)
-    assert answer.backend.startswith("local:")
+    assert answer.backend.startswith(by)
     assert not answer.refused, answer
     assert says in answer.answer
     assert any(quote in c.quote for c in answer.citations), answer.citations
@@ -60,3 +61,19 @@ def test_the_local_model_answers_with_the_right_citation(pipeline: Pipeline, que
 def test_the_local_model_says_when_the_articles_do_not_hold_the_answer(pipeline: Pipeline) -> None:
     answer = pipeline.answer("What did the independent audit of the sensor supplier find?")
     assert answer.refused and answer.citations == []
+
+
+def test_the_model_alone_names_the_chief_executive_from_the_evidence(pipeline: Pipeline) -> None:
+    """Without the extractive partner the 1.5B model answers the "who" question itself, citing the right sentence."""
+    from bot.core.answer.llm import LLMAnswerer
+
+    hybrid = pipeline.answerer
+    assert isinstance(hybrid, LLMAnswerer)
+    alone = LLMAnswerer(pipeline.settings, pipeline.embedder, hybrid._llm, name="local:alone")
+    question = "Who is the chief executive of Hallstead Robotics?"
+    answer = alone.answer(question, pipeline.retrieve(question), understanding=pipeline.understand(question))
+    assert answer.backend == "local:alone" and not answer.refused
+    assert "Mira Lindqvist" in answer.answer
+    assert [c.quote for c in answer.citations][:1] == [
+        "Chief executive Mira Lindqvist said the fault came from a sensor supplier."
+    ]
