@@ -46,6 +46,7 @@ class IndexSettings(SettingsPart):
     embedder: str = Field("local", validation_alias=env("NEWSBOT_EMBEDDER"))
     chroma_host: str | None = Field(None, validation_alias=env("CHROMA_HOST"))
     chroma_port: int = Field(8000, validation_alias=env("CHROMA_PORT"))
+    chroma_timeout_s: float = Field(60.0, gt=0, validation_alias=env("NEWSBOT_CHROMA_TIMEOUT"))
     max_file_bytes: int = Field(20_000_000, ge=1, validation_alias=env("NEWSBOT_MAX_FILE_BYTES"))
     max_feed_items: int = Field(5_000, ge=1, validation_alias=env("NEWSBOT_MAX_FEED_ITEMS"))
 

@@ -19,7 +19,7 @@ from index.errors import StoreError
 from index.models import Chunk
 from index.settings import IndexSettings
 from index.store import changes
-from index.store.connection import connect, describe, is_connection_error, server_down, with_retries
+from index.store.connection import connect, describe, is_connection_error, is_slow_request, server_down, with_retries
 from index.store.lease import LeaseHolder, WriteLease
 from index.store.schema import WRITING, chunk_metadata, stored_chunk
 
@@ -51,6 +51,12 @@ class Store:
         try:
             return with_retries(what, call) if self.settings.chroma_host else call()
         except Exception as exc:
+            if self.settings.chroma_host and is_slow_request(exc):
+                raise StoreError(
+                    f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} did not answer "
+                    f"within {self.settings.chroma_timeout_s:g} s (NEWSBOT_CHROMA_TIMEOUT) to {what}: is it hung or "
+                    "stopped? an interrupted ingest resumes on the next run"
+                ) from exc
             if self.settings.chroma_host and is_connection_error(exc):
                 raise server_down(self.settings, what, exc) from exc
             raise

@@ -16,8 +16,8 @@ T = TypeVar("T")
 RETRY_DELAYS_S = (0.5, 1.0, 2.0, 4.0)
 """Waits between attempts against a Chroma server: 5 attempts within ~7.5 s, enough for a restart."""
 CONNECT_TIMEOUT_S = 5.0
-READ_TIMEOUT_S = 120.0
-"""Chroma's HTTP client waits forever by default; a hung server must not hang a worker."""
+"""Chroma's HTTP client waits forever by default; a hung server must not hang a worker, so every request is
+bounded by `chroma_timeout_s` (NEWSBOT_CHROMA_TIMEOUT) and connecting by this."""
 _CONNECTION_WORDS = (
     "connect",
     "timeout",
@@ -54,7 +54,7 @@ def is_connection_error(exc: Exception) -> bool:
 
 
 def is_slow_request(exc: Exception) -> bool:
-    """A request the server accepted but did not answer in READ_TIMEOUT_S: retrying would multiply the wait."""
+    """A request the server accepted but did not answer in time: retrying would multiply the wait."""
     return type(exc).__name__ in {"ReadTimeout", "WriteTimeout"}
 
 
@@ -77,6 +77,7 @@ def connect(settings: IndexSettings) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
+        _answers(settings)
         try:
             client = with_retries(
                 "connect",
@@ -86,17 +87,39 @@ def connect(settings: IndexSettings) -> Any:
             )
         except Exception as exc:
             raise server_down(settings, "connect", exc) from exc
-        _set_http_timeouts(client)
+        _set_http_timeouts(client, settings.chroma_timeout_s)
         return client
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def _set_http_timeouts(client: Any) -> None:
+def _answers(settings: IndexSettings) -> None:
+    """Fail fast on a server that accepts connections but answers nothing (stopped, swapping, deadlocked).
+
+    Chroma's client makes its first requests while it is constructed, before its timeouts can be set, so
+    a hung server would hang the constructor forever; one bounded heartbeat first turns that into an error.
+    A refused connection is left to the client's retries (a restarting server).
+    """
+    import httpx
+
+    url = f"http://{settings.chroma_host}:{settings.chroma_port}/api/v2/heartbeat"
+    try:
+        httpx.get(url, timeout=httpx.Timeout(settings.chroma_timeout_s, connect=CONNECT_TIMEOUT_S))
+    except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout) as exc:
+        raise StoreError(
+            f"the Chroma server at {settings.chroma_host}:{settings.chroma_port} accepted the connection but did "
+            f"not answer within {settings.chroma_timeout_s:g} s (NEWSBOT_CHROMA_TIMEOUT): is it hung or stopped? "
+            "an interrupted ingest resumes on the next run"
+        ) from exc
+    except httpx.HTTPError:
+        return
+
+
+def _set_http_timeouts(client: Any, read_timeout_s: float) -> None:
     """Bound every request to a Chroma server (the client's default is to wait forever)."""
     import httpx
 
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
-        session.timeout = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+        session.timeout = httpx.Timeout(read_timeout_s, connect=CONNECT_TIMEOUT_S)

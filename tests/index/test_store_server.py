@@ -209,3 +209,31 @@ def test_server_restarted_mid_ingest_leaves_nothing_missing_or_duplicated(
 
     settings = _server_settings(tmp_path / "data", chroma)
     assert_consistent(settings, embedder, load_articles(corpus, settings))
+
+
+def test_a_hung_server_is_a_clear_error_within_the_timeout_and_the_ingest_resumes(
+    tmp_path: Path, chroma: ChromaServer, embedder
+) -> None:
+    """A stopped server (SIGSTOP: it accepts connections and answers nothing) must not hang `ask` or `ingest`."""
+    corpus = write_corpus(tmp_path / "corpus", 6)
+    env = {"NEWSBOT_DATA_DIR": str(tmp_path / "data"), "NEWSBOT_CHROMA_TIMEOUT": "2", **chroma.env}
+    assert run("ingest", str(SEEDS), cwd=tmp_path, env=env).returncode == 0
+    assert chroma.process is not None
+    chroma.process.send_signal(signal.SIGSTOP)
+    try:
+        for args in (("ask", ZTE_QUESTION), ("ingest", str(corpus))):
+            started = time.monotonic()
+            result = run(*args, cwd=tmp_path, env=env)
+            elapsed = time.monotonic() - started
+            assert result.returncode == 1, result.stdout
+            assert "did not answer within 2 s (NEWSBOT_CHROMA_TIMEOUT)" in result.stderr
+            assert "Traceback" not in result.stderr
+            assert elapsed < 60, f"{args[0]} took {elapsed:.0f} s against a hung server"
+    finally:
+        chroma.process.send_signal(signal.SIGCONT)
+    resumed = run("ingest", str(corpus), cwd=tmp_path, env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert run("ask", ZTE_QUESTION, cwd=tmp_path, env=env).returncode == 0
+    settings = make_settings(tmp_path / "data", chroma_host=HOST, chroma_port=chroma.port)
+    articles = {**load_articles(SEEDS, settings), **load_articles(corpus, settings)}
+    assert_consistent(settings, embedder, articles)
