@@ -102,3 +102,20 @@ def test_the_judge_decides_in_the_grey_zone_only(embedder, evidence, monkeypatch
 )
 def test_a_leading_yes_or_no_is_the_models_verdict(reply: str, verdict: str | None, rest: str) -> None:
     assert split_verdict(reply) == (verdict, rest)
+
+
+def test_the_judge_is_asked_at_most_the_budget_per_reply(embedder, evidence, monkeypatch) -> None:
+    asked: list[str] = []
+
+    def judge(statement: str, text: str) -> bool:
+        asked.append(statement)
+        return True
+
+    monkeypatch.setattr(verify, "SUPPORTED", 1.01)
+    monkeypatch.setattr(verify, "JUDGE_FROM", -1.0)
+    sentences = [
+        f"Customers can look at the code in Europe, {w} [2]." for w in "today soon later again still too".split()
+    ]
+    verified = Verifier(embedder, judge).verify(" ".join(sentences), evidence)
+    assert len(asked) == verify.JUDGE_BUDGET
+    assert [c.kind for c in verified.corrections].count("removed") == len(sentences) - verify.JUDGE_BUDGET
