@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ def query_record(run: QueryRun, scores: QueryScores) -> dict[str, object]:
         "refused": run.answer.refused,
         "verdict": run.answer.verdict,
         "understood": run.answer.understood,
+        "corrections": [asdict(c) for c in run.answer.corrections],
         "backend": run.answer.backend,
         "citations": [
             {**c.to_dict(), "dataset_article_id": q.article_id}
