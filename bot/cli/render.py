@@ -25,6 +25,8 @@ def corrections_line(answer: Answer) -> str:
     """What citation verification changed, in words ("" when nothing)."""
     counts: dict[str, int] = {}
     for correction in answer.corrections:
+        if correction.kind == "kept":
+            continue
         counts[correction.kind] = counts.get(correction.kind, 0) + 1
     words = {"moved": "citation(s) moved", "dropped": "citation(s) dropped", "added": "citation(s) added"}
     words["removed"] = "unsupported sentence(s) removed"

@@ -60,7 +60,8 @@ class Correction:
 
     `kind` is "moved" (a marker pointed at evidence that does not support the sentence; it now points at
     the evidence that does), "dropped" (such a marker, with no other evidence to move to), "added" (an
-    uncited sentence the evidence supports) or "removed" (a sentence no evidence supports). Evidence
+    uncited sentence the evidence supports), "removed" (a sentence no evidence supports) or "kept" (a
+    marker the score alone would have rejected, accepted by the judge: nothing changed). Evidence
     numbers are those of the prompt; `support` is the best support score found.
     """
 

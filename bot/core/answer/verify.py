@@ -123,8 +123,12 @@ class Verifier:
             if ok:
                 strong = [n for n in kept if float(row[n - 1]) >= SUPPORTED] or kept
                 dropped = tuple(n for n in cites if n not in strong)
-                correction = Correction("dropped", sentence, dropped, support=round(best, 3), judged=judged)
-                return strong, correction if dropped else None
+                if dropped:
+                    return strong, Correction("dropped", sentence, dropped, support=round(best, 3), judged=judged)
+                # A marker the score alone would not have kept: recorded, so the judge's effect can be counted.
+                return strong, Correction(
+                    "kept", sentence, cites, support=round(top, 3), judged=True
+                ) if judged else None
         for j in np.argsort(-row):
             n = int(j) + 1
             if n in cites:
