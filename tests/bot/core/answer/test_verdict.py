@@ -1,0 +1,61 @@
+"""The yes/no rules on their own: what a claim says once its report framing is gone, and when a sentence
+disagrees with it (negation, an opposite word, a different number — not a date or a name with digits)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.answer.verdict import claim_text, disagree
+from bot.core.understand.question import Reader
+from index.catalog import Catalog
+
+CATALOG = Catalog("g1", {"Reuters": 3, "The Courier": 2, "The Verge": 1}, "2026-03-02", "2026-05-20")
+
+
+def test_claims_keep_what_was_reported_not_where_or_when() -> None:
+    understood = Reader(CATALOG).understand(
+        "Between the report from 'Reuters' on 2026-03-02 about the robot recall and the report from "
+        "'The Courier' published on 2026-05-12 about Hallstead shares, is there consistency in the coverage?"
+    )
+    assert understood.yes_no is not None
+    texts = [claim_text(understood, c) for c in understood.yes_no.claims]
+    assert texts[0] == "about the robot recall"
+    assert texts[1].startswith("about Hallstead shares")
+    for text in texts:
+        assert "report" not in text and "'" not in text and "published" not in text and " on ," not in text
+
+
+def test_a_claim_that_is_only_a_source_falls_back_to_the_topic_without_framing() -> None:
+    understood = Reader(CATALOG).understand(
+        "Does the Reuters article suggest that the recall was costly in a way that aligns with The Courier article?"
+    )
+    assert understood.yes_no is not None
+    last = claim_text(understood, understood.yes_no.claims[-1])
+    assert "recall was costly" in last and "article" not in last and not last.startswith("Does")
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        ("the absence of a legislative remedy for AI risks", "There is no legislative remedy to potential AI risks."),
+        ("Mixon's role grew due to Burrow's absence", "Mixon has stepped up without Burrow under center."),
+        ("updates to the hardware published on November 9, 2023", "Valve has made around 300 hardware updates."),
+        ("the launch of GPT-4 with vision", "The launch brought 30 new vision features."),
+        ("Bet365's bonus offer for new users", "New users can get up to a $1,000 bonus."),
+    ],
+)
+def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: str) -> None:
+    assert not disagree(claim, sentence)
+
+
+@pytest.mark.parametrize(
+    ("claim", "sentence"),
+    [
+        ("customers would have to pay for the repair", "Customers will not be charged for the repair."),
+        ("the company would recall 5,000 robots", "The company would recall 3,000 robots."),
+        ("Hallstead shares fell after the recall", "Hallstead shares rose 6% after the recall."),
+        ("a legislative remedy for AI risks exists", "There is no legislative remedy to potential AI risks."),
+    ],
+)
+def test_negation_opposites_and_other_numbers_contradict(claim: str, sentence: str) -> None:
+    assert disagree(claim, sentence)
