@@ -24,6 +24,7 @@ from measure.bench.phases import (
     cold_ask,
     disk_bytes,
     in_fresh_process,
+    isolated,
     phase_baseline,
     phase_ceiling,
     phase_ingest,
@@ -84,6 +85,7 @@ def run_bench(
     rounds: int = 3,
     archive: Path | None = None,
     fresh_articles: int = 100,
+    chroma_server: bool = False,
 ) -> dict[str, Any]:
     from measure.bench.corpus import questions, write_corpus
 
@@ -100,7 +102,7 @@ def run_bench(
     large: dict[str, Any] = {}
     if scale_chunks:
         where = archive or workdir / f"archive-{scale_chunks}"
-        large = run_scale(where, workdir, scale_chunks, asked, log, fresh_articles)
+        large = run_scale(where, workdir, scale_chunks, asked, log, fresh_articles, server=chroma_server)
     log("cold start ...")
     cold = cold_ask(newsbot, asked[0])
 
@@ -176,12 +178,18 @@ def _table(result: dict[str, Any]) -> str:
         large = result["large"]
         fresh = large["fresh"]
         at = f"at {large['chunks']:,} chunks"
+        built = f"built in {large['build_seconds']} s" + (" (reused)" if large["build_reused"] else "")
         rows += [
-            (f"archive {at}", f"built in {large['build_seconds']} s" + (" (reused)" if large["build_reused"] else "")),
+            (f"archive {at}", f"{built}, {large['chroma']} Chroma"),
             (f"  retrieve p50 / p95 {at}", f"{large['retrieve_ms']['p50']} / {large['retrieve_ms']['p95']} ms"),
             (f"  answer p50 / p95 {at}", f"{large['answer_ms']['p50']} / {large['answer_ms']['p95']} ms"),
             ("  worker cold start to first answer", f"{large['cold_start_to_first_answer_s']} s"),
             ("  query worker peak RSS", f"{large['query_worker_peak_rss_mb']} MB"),
+            *(
+                [("  Chroma server peak RSS", f"{large['chroma_server_peak_rss_mb']} MB")]
+                if large["chroma_server_peak_rss_mb"] is not None
+                else []
+            ),
             ("  disk", f"{large['disk_bytes'] / 1e9:.2f} GB"),
             (
                 f"  ingest {fresh['articles']} new articles",
@@ -236,6 +244,12 @@ def _table(result: dict[str, Any]) -> str:
     help="New articles ingested into the archive while a worker answers (with --scale-chunks).",
 )
 @click.option(
+    "--chroma-server",
+    is_flag=True,
+    help="Run the --scale-chunks figures against a real `chroma run` server that the bench starts on "
+    "127.0.0.1 (its files under the archive folder), instead of embedded Chroma.",
+)
+@click.option(
     "--keep",
     is_flag=True,
     help="Keep the work folder and the archive; with --data-dir, an archive kept there is reused.",
@@ -248,26 +262,33 @@ def bench_command(
     scale_chunks: int,
     rounds: int,
     fresh_articles: int,
+    chroma_server: bool,
     keep: bool,
     data_dir: Path | None,
 ) -> None:
     """Measure ingest and query speed and memory against the embedder's own ceiling and plain LlamaIndex.
 
-    Works in a temporary folder (or under --data-dir); never touches your index.
+    Works in a temporary folder (or under --data-dir); never touches your index, and ignores your
+    NEWSBOT_*, OPENAI_* and CHROMA_* settings (it measures the defaults; see --chroma-server).
     """
+    if chroma_server and not scale_chunks:
+        raise click.UsageError("--chroma-server applies to the archive: give --scale-chunks too.")
     workdir = Path(tempfile.mkdtemp(prefix="newsbot-bench-", dir=data_dir))
-    archive = data_dir / f"newsbot-bench-archive-{scale_chunks}" if data_dir and keep and scale_chunks else None
+    name = f"newsbot-bench-archive-{scale_chunks}" + ("-server" if chroma_server else "")
+    archive = data_dir / name if data_dir and keep and scale_chunks else None
     try:
-        result = run_bench(
-            articles,
-            dataset,
-            scale_chunks,
-            workdir,
-            lambda m: click.echo(m, err=True),
-            rounds=rounds,
-            archive=archive,
-            fresh_articles=fresh_articles,
-        )
+        with isolated():
+            result = run_bench(
+                articles,
+                dataset,
+                scale_chunks,
+                workdir,
+                lambda m: click.echo(m, err=True),
+                rounds=rounds,
+                archive=archive,
+                fresh_articles=fresh_articles,
+                chroma_server=chroma_server,
+            )
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 BATCH_SIZES = (8, 16, 32, 64)
 QUESTIONS = 50
+_USER_SETTINGS = ("NEWSBOT_", "OPENAI_", "CHROMA_")
 
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def environment(**values: str | None) -> Iterator[None]:
+    """Set (a str) or remove (None) environment variables for what runs inside, then restore them.
+
+    Phases run in spawned processes and subprocesses, which inherit this process's environment at start.
+    """
+    saved = {key: os.environ.get(key) for key in values}
+    try:
+        for key, value in values.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def isolated() -> contextlib.AbstractContextManager[None]:
+    """No NEWSBOT_*, OPENAI_* or CHROMA_* settings of the user's: the bench measures its own defaults
+    (server mode sets CHROMA_* itself, inside this)."""
+    return environment(**{k: None for k in os.environ if k.startswith(_USER_SETTINGS)})
 
 
 def in_fresh_process(function: Any, *args: Any) -> dict[str, Any]:
@@ -157,12 +189,9 @@ def disk_bytes(path: Path) -> int:
 def cold_ask(data_dir: Path, question: str, runs: int = 3) -> float:
     newsbot = Path(sys.executable).parent / "newsbot"
     command = [str(newsbot)] if newsbot.exists() else [sys.executable, "-m", "bot"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_", "CHROMA_"))}
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(
-            [*command, "ask", question, "--data-dir", str(data_dir)], env=env, capture_output=True, check=True
-        )
+        subprocess.run([*command, "ask", question, "--data-dir", str(data_dir)], capture_output=True, check=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)

@@ -4,12 +4,15 @@ The archive comes from `measure.bench.archive` (built once, reused with `--keep`
 newsroom feels: a worker is already answering from the archive, 100 new real articles (embedded for real)
 are ingested into it, and we time the ingest and how long after it started the worker cites a new article.
 The same 100 articles are also ingested into an empty index, the yardstick for that time.
+
+With `server=True` the archive lives in a real `chroma run` on 127.0.0.1 (started here, its files under
+the archive folder), and every phase, the worker and the ingest talk to it over HTTP, as a deployment
+with a Chroma server does; the server's own peak memory is reported beside the worker's.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -17,7 +20,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from measure.bench.phases import disk_bytes, in_fresh_process, phase_ingest, phase_queries
+from measure.bench.chroma_server import ChromaServer
+from measure.bench.phases import disk_bytes, environment, in_fresh_process, phase_ingest, phase_queries
 
 MARKER = "Quorvantic"
 VISIBLE_TIMEOUT_S = 600.0
@@ -54,10 +58,8 @@ def write_fresh_articles(path: Path, n: int = 100) -> tuple[Path, str, str]:
 
 
 def _worker(data_dir: Path, question: str) -> tuple[subprocess.Popen[str], float]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "OPENAI_", "CHROMA_"))}
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, str(data_dir), question],
-        env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -92,7 +94,8 @@ def _worker_rss_mb(pid: int) -> float:
 def freshness(archive: Path, workdir: Path, n_articles: int = 100) -> dict[str, Any]:
     """Ingest new articles while a worker answers from the archive; time until it cites one."""
     corpus, fresh_id, question = write_fresh_articles(workdir / "fresh" / "articles.jsonl", n_articles)
-    empty = in_fresh_process(phase_ingest, corpus, workdir / "fresh-empty")
+    with environment(NEWSBOT_COLLECTION=f"fresh-empty-{uuid.uuid4().hex[:8]}"):  # its own, on a server too
+        empty = in_fresh_process(phase_ingest, corpus, workdir / "fresh-empty")
     worker, ready_s = _worker(archive, question)
     try:
         assert fresh_id not in _cites(worker, question)
@@ -133,22 +136,39 @@ def phase_build(archive: Path, n_chunks: int) -> dict[str, Any]:
 
 
 def run_scale(
-    archive: Path, workdir: Path, n_chunks: int, questions: list[str], log: Any, fresh_articles: int = 100
+    archive: Path,
+    workdir: Path,
+    n_chunks: int,
+    questions: list[str],
+    log: Any,
+    fresh_articles: int = 100,
+    *,
+    server: bool = False,
 ) -> dict[str, Any]:
     """Every figure of the scale bench for an archive of `n_chunks` (built here unless already there)."""
-    log(f"scale 1/3 archive of {n_chunks} chunks at {archive} ...")
-    built = in_fresh_process(phase_build, archive, n_chunks)
-    log("scale 2/3 queries ...")
-    queries = in_fresh_process(phase_queries, archive, questions)
-    log(f"scale 3/3 {fresh_articles} new articles while a worker answers ...")
-    fresh = freshness(archive, workdir, fresh_articles)
+    chroma = ChromaServer(archive / "chroma-server").start() if server else None
+    where = f"a Chroma server on port {chroma.port}" if chroma else "embedded Chroma"
+    try:
+        with environment(**(chroma.env if chroma else {})):
+            log(f"scale 1/3 archive of {n_chunks} chunks at {archive} ({where}) ...")
+            built = in_fresh_process(phase_build, archive, n_chunks)
+            log("scale 2/3 queries ...")
+            queries = in_fresh_process(phase_queries, archive, questions)
+            log(f"scale 3/3 {fresh_articles} new articles while a worker answers ...")
+            fresh = freshness(archive, workdir, fresh_articles)
+        server_rss = _worker_rss_mb(chroma.process.pid) if chroma and chroma.process else None
+    finally:
+        if chroma is not None:
+            chroma.stop()
     return {
+        "chroma": "server" if server else "embedded",
         "chunks": queries["chunks"],
         "build_seconds": round(built["seconds"], 1),
         "build_reused": built["reused"],
         "retrieve_ms": queries["retrieve_ms"],
         "answer_ms": queries["answer_ms"],
         "query_worker_peak_rss_mb": round(max(queries["peak_rss_mb"], fresh["worker_peak_rss_mb"]), 1),
+        "chroma_server_peak_rss_mb": None if server_rss is None else round(server_rss, 1),
         "cold_start_to_first_answer_s": fresh["worker_ready_s"],
         "disk_bytes": disk_bytes(archive),
         "fresh": fresh,

@@ -3,7 +3,10 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from measure.bench import ratios
+from measure.bench.chroma_server import chroma_binary, free_port
 from tests.support.cli import run
 
 KEYS = {
@@ -72,3 +75,29 @@ def test_ratios_are_per_round_medians_and_an_impossible_ceiling_ratio_is_flagged
     assert honest["ratio_to_baseline"]["min"] == 1.136 and not honest["ratio_to_ceiling_is_measurement_error"]
     impossible = ratios([_round(9, 10, 12), _round(8, 10, 12), _round(9.5, 10, 12)])
     assert impossible["ratio_to_ceiling_is_measurement_error"]
+
+
+def test_scale_figures_against_a_real_chroma_server(tmp_path: Path) -> None:
+    if chroma_binary() is None:
+        pytest.skip("the `chroma` binary is not installed in this environment")
+    result = run(
+        "bench", "--json", "--articles", "2", "--rounds", "1", "--scale-chunks", "2000", "--fresh-articles", "3",
+        "--chroma-server", "--keep", "--data-dir", str(tmp_path), cwd=tmp_path,
+        env={"CHROMA_HOST": "127.0.0.1", "CHROMA_PORT": str(free_port()), "NEWSBOT_COLLECTION": "yours"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr  # the user's CHROMA_* (nothing listens there) were ignored
+    large = json.loads(result.stdout)["large"]
+    assert large["chroma"] == "server" and large["chunks"] >= 2000 and not large["build_reused"]
+    assert large["chroma_server_peak_rss_mb"] > 50 and large["query_worker_peak_rss_mb"] > 50
+    for stage in ("retrieve_ms", "answer_ms"):
+        assert 0 < large[stage]["p50"] <= large[stage]["p95"]
+    fresh = large["fresh"]
+    assert fresh["articles"] == 3 and fresh["searchable_after_s"] is not None
+    archive = tmp_path / "newsbot-bench-archive-2000-server"
+    assert (archive / "chroma-server").is_dir() and not (archive / "chroma").exists(), "vectors live in the server"
+    assert large["disk_bytes"] >= sum(p.stat().st_size for p in (archive / "chroma-server").rglob("*") if p.is_file())
+
+
+def test_chroma_server_needs_an_archive(tmp_path: Path) -> None:
+    result = run("bench", "--chroma-server", "--data-dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2 and "--scale-chunks" in result.stderr

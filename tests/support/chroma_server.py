@@ -1,94 +1,22 @@
-"""A real `chroma run` on 127.0.0.1 for server-mode tests: started on a free port, stopped after."""
+"""A real `chroma run` on 127.0.0.1 for server-mode tests (`measure.bench.chroma_server`, skipped when the
+`chroma` binary is not installed)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-HOST = "127.0.0.1"
-START_TIMEOUT_S = 60.0
+from measure.bench import chroma_server
+from measure.bench.chroma_server import HOST, ChromaNotInstalled, free_port
+
+__all__ = ["HOST", "ChromaServer", "free_port"]
 
 
-def chroma_binary() -> str | None:
-    beside = Path(sys.executable).parent / "chroma"
-    return str(beside) if beside.exists() else shutil.which("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-class ChromaServer:
-    """One `chroma run --path PATH --host 127.0.0.1 --port PORT`; restartable on the same path and port."""
-
+class ChromaServer(chroma_server.ChromaServer):
     def __init__(self, path: Path, port: int | None = None) -> None:
-        binary = chroma_binary()
-        if binary is None:
-            pytest.skip("the `chroma` binary is not installed in this environment")
-        self.binary = binary
-        self.path = path
-        self.port = port or free_port()
-        self.log = path.parent / f"chroma-{self.port}.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def env(self) -> dict[str, str]:
-        """What a newsbot process needs to use this server."""
-        return {"CHROMA_HOST": HOST, "CHROMA_PORT": str(self.port)}
-
-    def start(self) -> ChromaServer:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [self.binary, "run", "--path", str(self.path), "--host", HOST, "--port", str(self.port)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-            )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not self.is_up():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"chroma run did not start on port {self.port}; see {self.log}")
-            time.sleep(0.1)
-        return self
-
-    def is_up(self) -> bool:
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{self.port}/api/v2/heartbeat", timeout=1) as reply:
-                return reply.status == 200
-        except OSError:
-            return False
+            super().__init__(path, port)
+        except ChromaNotInstalled as error:
+            pytest.skip(str(error))
 
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
-@contextmanager
-def running_chroma(path: Path) -> Iterator[ChromaServer]:
-    server = ChromaServer(path).start()
-    try:
-        yield server
-    finally:
-        server.stop()
