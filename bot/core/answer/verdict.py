@@ -3,8 +3,9 @@
 For every claim of the question (`bot.core.understand.claims`) the best sentence among the hits from
 that claim's sources (and dates) is found by `evidence.support`. A claim is **supported** when that
 score reaches `SUPPORT_MIN`, and **contradicted** when it is supported but disagrees on negation (one
-says "not", "no", "never" ... next to the shared words, the other does not), on the numbers it gives,
-or by an opposite word (`OPPOSITES`: rose/fell, won/lost, approved/rejected ...).
+says "not", "no", "never" ... next to the shared words, the other does not), on the numbers it gives
+(or the side of one it bounds: "less than $400" against "over $400"), or by an opposite word
+(`OPPOSITES`: rose/fell, won/lost, beat/defeat, approved/rejected ...).
 The relation the question asks about then decides:
 
 | relation | verdict |
@@ -12,7 +13,7 @@ The relation the question asks about then decides:
 | holds, same | any claim contradicted → no; every claim supported → yes |
 | inconsistent | any claim contradicted → yes; every claim supported (no contradiction) → no |
 | change | any claim contradicted → yes; every claim supported by different sentences → yes; by one sentence → no |
-| order | every claim supported: the first claim's article dated before (after) the second's → yes, else no |
+| order | a claim contradicted → no; all supported: the first one's article dated before (after) the second's → yes |
 
 A negated question ("Was there no change ...?") flips the verdict. Anything else is no verdict: the answer
 then says what each source says, cited, and that this does not settle the question. A verdict always
@@ -56,7 +57,7 @@ _OPPOSITE_FORMS = (
     ("rise rises rose risen rising", "fall falls fell fallen falling drop drops dropped"),
     ("increase increases increased", "decrease decreases decreased"),
     ("gain gains gained", "loss losses lose loses lost"),
-    ("win wins won winning", "lose loses lost losing defeat defeated"),
+    ("win wins won winning beat beats beaten", "lose loses lost losing defeat defeats defeated"),
     ("higher more greater larger", "lower less fewer smaller"),
     ("open opens opened reopen reopened", "close closes closed shut"),
     ("approve approves approved", "reject rejects rejected"),
@@ -74,6 +75,12 @@ OPPOSITES |= {(b, a) for a, b in OPPOSITES}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,]*")
 _DIGITS = re.compile(r"(?<![\w-])(?:\d[\d,.]*\d|\d)(?![\w-])")
 """A number standing on its own ("$1,000", "3.5"), not part of a name ("GPT-4", "Bet365")."""
+_BELOW = {"less than", "fewer than", "under", "below", "at most", "up to"}
+_BOUND = re.compile(
+    r"\b(less than|fewer than|under|below|at most|up to|more than|over|above|at least)\s+[$€£]?(\d[\d,.]*\d|\d)",
+    re.IGNORECASE,
+)
+"""A number with the side it bounds: "less than $400" and "over $400" contradict each other."""
 _DATE_WORDS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s*\d{4})?|"
     r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
@@ -179,6 +186,8 @@ def decide(question: YesNoQuestion, evidence: list[ClaimEvidence]) -> str | None
     elif relation == rel.CHANGE:
         distinct = len({(e.best.article_id, e.best.start) for e in evidence if e.best is not None}) > 1
         verdict = True if contradicted else ((distinct or False) if supported else None)
+    elif relation == rel.ORDER and contradicted:
+        verdict = False
     elif relation == rel.ORDER and supported and len(evidence) >= 2:
         first, second = (e.best.hit.chunk.date if e.best else None for e in evidence[:2])
         if first and second and first != second:
@@ -208,7 +217,14 @@ def disagree(claim: str, sentence: str) -> bool:
         return True
     claim_numbers = _numbers(claim)
     sentence_numbers = _numbers(sentence)
-    return bool(claim_numbers and sentence_numbers) and claim_numbers.isdisjoint(sentence_numbers)
+    if claim_numbers and sentence_numbers and claim_numbers.isdisjoint(sentence_numbers):
+        return True
+    return bool(_bounds(claim) & {(n, -side) for n, side in _bounds(sentence)})
+
+
+def _bounds(text: str) -> set[tuple[str, int]]:
+    """("400", -1) for "less than $400", ("400", 1) for "over $400": a number and the side it bounds."""
+    return {(m.group(2).replace(",", ""), -1 if m.group(1).lower() in _BELOW else 1) for m in _BOUND.finditer(text)}
 
 
 def _numbers(text: str) -> set[str]:

@@ -4,7 +4,8 @@ Rules, in order (all on the lower-cased question):
 - **relation** — what the question asserts between its claims:
   `inconsistent` (inconsistent, inconsistency, discrepancy, contradict, conflicting),
   `change` (change, shift, differ, different, evolve), `same` (consistent, consistency, same, similar,
-  align, agree, in line with), `order` ("reported/mentioned/published ... before/after <a source>"),
+  align, agree, in line with; not "the same source" or "the same day", which only say where or when),
+  `order` ("reported/mentioned/published ... before/after <a source>"),
   else `holds` (each claim is simply true: "Does X say Y while Z says W?"). The first that matches wins,
   in that order, so "inconsistent" is not read as "consistent".
 - **negated** — "no change", "not consistent", "never changed": a negation within two words before the
@@ -34,7 +35,13 @@ HOLDS = "holds"
 _RELATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (INCONSISTENT, re.compile(r"\b(?:inconsisten\w*|discrepanc\w*|contradict\w*|conflicting)\b")),
     (CHANGE, re.compile(r"\b(?:chang\w*|shift\w*|differ\w*|evolv\w*)\b")),
-    (SAME, re.compile(r"\b(?:consisten\w*|same|similar\w*|align\w*|agree\w*|in line with)\b")),
+    (
+        SAME,
+        re.compile(
+            r"\b(?:consisten\w*|same(?!\s+(?:source|publication|outlet|news outlet|website|site|article|report|"
+            r"day|date|month|week|year)\b)|similar\w*|align\w*|agree\w*|in line with)\b"
+        ),
+    ),
     (ORDER, re.compile(r"\b(?:report\w*|mention\w*|publish\w*|announc\w*|cover\w*)\b[^?]*?\b(?:before|after)\b")),
 )
 _NEGATIONS = frozenset("no not never without neither nor".split())

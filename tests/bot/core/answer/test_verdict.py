@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.answer.verdict import claim_text, disagree
+from bot.core.answer.evidence import Candidate
+from bot.core.answer.verdict import ClaimEvidence, claim_text, decide, disagree
+from bot.core.models import Hit
+from bot.core.understand.claims import ORDER
 from bot.core.understand.question import Reader
 from index.catalog import Catalog
+from index.models import Chunk
 
 CATALOG = Catalog("g1", {"Reuters": 3, "The Courier": 2, "The Verge": 1}, "2026-03-02", "2026-05-20")
 
@@ -42,6 +46,7 @@ def test_a_claim_that_is_only_a_source_falls_back_to_the_topic_without_framing()
         ("updates to the hardware published on November 9, 2023", "Valve has made around 300 hardware updates."),
         ("the launch of GPT-4 with vision", "The launch brought 30 new vision features."),
         ("Bet365's bonus offer for new users", "New users can get up to a $1,000 bonus."),
+        ("new users can claim up to $1,000", "New customers can get up to $1,000 in bonus bets."),
     ],
 )
 def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: str) -> None:
@@ -55,7 +60,28 @@ def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: st
         ("the company would recall 5,000 robots", "The company would recall 3,000 robots."),
         ("Hallstead shares fell after the recall", "Hallstead shares rose 6% after the recall."),
         ("a legislative remedy for AI risks exists", "There is no legislative remedy to potential AI risks."),
+        ("a defeat for the Cowboys against the Seahawks", "The Cowboys rallied to beat the Seahawks."),
+        ("the bike on sale for less than $400 off", "The bike is on sale for over $400 off."),
     ],
 )
 def test_negation_opposites_and_other_numbers_contradict(claim: str, sentence: str) -> None:
     assert disagree(claim, sentence)
+
+
+def test_a_contradicted_claim_answers_an_ordering_question_no() -> None:
+    understood = Reader(CATALOG).understand(
+        "Did Reuters report that Hallstead recalled 5,000 robots before The Courier reported that shares rose?"
+    )
+    assert understood.yes_no is not None and understood.yes_no.relation == ORDER
+    first, second = understood.yes_no.claims
+    march = _candidate("Hallstead Robotics recalled 3,000 warehouse robots.", "2026-03-02", "Reuters")
+    may = _candidate("Hallstead shares rose 6% on Tuesday.", "2026-05-12", "The Courier")
+    contradicted = [ClaimEvidence(first, march, 0.8, True), ClaimEvidence(second, may, 0.8, False)]
+    assert decide(understood.yes_no, contradicted) == "no"
+    supported = [ClaimEvidence(first, march, 0.8, False), ClaimEvidence(second, may, 0.8, False)]
+    assert decide(understood.yes_no, supported) == "yes", "March is before May"
+
+
+def _candidate(text: str, date: str, source: str) -> Candidate:
+    chunk = Chunk(f"{source}-{date}", 0, text, 0, len(text), "title", date, source)
+    return Candidate(0, Hit(chunk, 1.0), 0, len(text), text, frozenset())

@@ -59,6 +59,8 @@ def test_sources_are_matched_against_what_is_indexed_only() -> None:
         ("Is there consistency in the focus on chargers?", SAME, False),
         ("Did Mashable report the sale before Fortune mentioned the credit?", ORDER, False),
         ("Does the Verge article suggest that deals are unnecessary?", HOLDS, False),
+        ("Did Reuters report a strike, and did the same source report talks on the same day?", HOLDS, False),
+        ("Did the two reports give the same figure?", SAME, False),
     ],
 )
 def test_relation_and_negation(question: str, relation: str, negated: bool) -> None:
