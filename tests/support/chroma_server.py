@@ -19,4 +19,3 @@ class ChromaServer(chroma_server.ChromaServer):
             super().__init__(path, port)
         except ChromaNotInstalled as error:
             pytest.skip(str(error))
-
