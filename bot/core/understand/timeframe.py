@@ -17,8 +17,9 @@ date: a static archive answers "last week" about its own last week, a live feed 
 A date may be when something was reported ("the report from The Verge on 2023-11-24", "in April 2026",
 "last week") or when something happened ("releasing a new device on November 16th", "its June 2017
 launch"). `DateMention.reported` is true for the first kind: a relative or month/year expression, or one
-with a reporting word (report, published, article, said ...) shortly before it. Only those may limit which
-articles are searched (`publication_frame`).
+with a reporting word (report, published, article, said ...) shortly before it, unless it is possessive
+("last week's game", "Sunday's match": when the event happened). Only those may limit which articles are
+searched (`publication_frame`).
 """
 
 from __future__ import annotations
@@ -154,7 +155,8 @@ def _mention(question: str, start: int, end: int, span: tuple[dt.date, dt.date],
         return DateMention(start, end, text, "not", None, None)
     lead = _LEAD.search(head)
     word = lead["word"].lower() if lead else ("in" if kind in {"my", "y", "rel", "past"} else "on")
-    reported = kind in {"my", "rel", "past"} or _REPORTING.search(head) is not None
+    possessive = question[end : end + 2] in {"'s", "’s"}  # "last week's game": when it happened
+    reported = (kind in {"my", "rel", "past"} or _REPORTING.search(head) is not None) and not possessive
     if word == "before":
         return DateMention(start, end, text, "before", None, (first - dt.timedelta(days=1)).isoformat(), reported)
     if word == "after":

@@ -115,3 +115,11 @@ def test_dates_resolve_against_the_newest_indexed_day(
 ) -> None:
     found = question_dates(question, dt.date(2026, 5, 20))
     assert (found.since, found.until, found.latest) == (since, until, latest)
+
+
+def test_a_possessive_date_says_when_something_happened_not_when_it_was_reported() -> None:
+    reader = Reader(CATALOG)
+    happened = reader.understand("Did The Courier reflect on the team's performance in last week's game?")
+    assert (happened.dates.since, happened.dates.until) == (None, None)
+    reported = reader.understand("What did The Courier report last week about the rail route?")
+    assert (reported.dates.since, reported.dates.until) == ("2026-05-11", "2026-05-17")
