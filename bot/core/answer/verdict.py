@@ -3,9 +3,10 @@
 For every claim of the question (`bot.core.understand.claims`) the best sentence among the hits from
 that claim's sources (and dates) is found by `evidence.support`. A claim is **supported** when that
 score reaches `SUPPORT_MIN`, and **contradicted** when it is supported but disagrees on negation (one
-says "not", "no", "never" ... next to the shared words, the other does not), on the numbers it gives
-(or the side of one it bounds: "less than $400" against "over $400"), or by an opposite word
-(`OPPOSITES`: rose/fell, won/lost, beat/defeat, approved/rejected ...).
+says "not", "no", "never" ... next to the shared words, the other does not), on the numbers of one kind
+it gives (shares, amounts or counts: "6%" says nothing against "3,000 robots"), on the side of a number
+it bounds ("less than $400" against "over $400"), or by an opposite word (`OPPOSITES`: rose/fell,
+won/lost, beat/defeat, approved/rejected ...).
 The relation the question asks about then decides:
 
 | relation | verdict |
@@ -75,6 +76,8 @@ OPPOSITES |= {(b, a) for a, b in OPPOSITES}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,]*")
 _DIGITS = re.compile(r"(?<![\w-])(?:\d[\d,.]*\d|\d)(?![\w-])")
 """A number standing on its own ("$1,000", "3.5"), not part of a name ("GPT-4", "Bet365")."""
+_SHARE = re.compile(r"\s*(?:%|percent|per cent|percentage)")
+_CURRENCY = re.compile(r"[$€£¥]\s*$")
 _BELOW = {"less than", "fewer than", "under", "below", "at most", "up to"}
 _BOUND = re.compile(
     r"\b(less than|fewer than|under|below|at most|up to|more than|over|above|at least)\s+[$€£]?(\d[\d,.]*\d|\d)",
@@ -217,8 +220,9 @@ def disagree(claim: str, sentence: str) -> bool:
         return True
     claim_numbers = _numbers(claim)
     sentence_numbers = _numbers(sentence)
-    if claim_numbers and sentence_numbers and claim_numbers.isdisjoint(sentence_numbers):
-        return True
+    for kind in {k for k, _ in claim_numbers} & {k for k, _ in sentence_numbers}:
+        if {n for k, n in claim_numbers if k == kind}.isdisjoint({n for k, n in sentence_numbers if k == kind}):
+            return True
     return bool(_bounds(claim) & {(n, -side) for n, side in _bounds(sentence)})
 
 
@@ -227,8 +231,16 @@ def _bounds(text: str) -> set[tuple[str, int]]:
     return {(m.group(2).replace(",", ""), -1 if m.group(1).lower() in _BELOW else 1) for m in _BOUND.finditer(text)}
 
 
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip(".") for n in _DIGITS.findall(_DATE_WORDS.sub(" ", text))}
+def _numbers(text: str) -> set[tuple[str, str]]:
+    """Each number with its kind: a share ("6%"), an amount ("$40"), or a count. Only numbers of one kind
+    can differ: "rose 6%" says nothing against "3,000 robots"."""
+    text = _DATE_WORDS.sub(" ", text)
+    found = set()
+    for m in _DIGITS.finditer(text):
+        after, before = text[m.end() : m.end() + 12].lower(), text[max(0, m.start() - 2) : m.start()]
+        kind = "share" if _SHARE.match(after) else ("amount" if _CURRENCY.search(before) else "count")
+        found.add((kind, m.group(0).replace(",", "").rstrip(".")))
+    return found
 
 
 def _negated_near(text: str, shared: set[str]) -> bool:

@@ -11,10 +11,14 @@ Rules, in order (all on the lower-cased question):
 - **negated** — "no change", "not consistent", "never changed": a negation within two words before the
   relation word flips the answer the relation gives.
 - **claims** — the question, its opening auxiliary dropped, split at clause joints ("while", "whereas",
-  "compared to", "as opposed to", "similar to how", "; ", ", and did/does/is/was ..."); when that gives
-  one clause but the question names two or more sources apart ("Between the report from A ... and the
-  report from B ..."), it is split where each source is named. A claim names the indexed sources it
-  mentions; one that names none ("the same source") inherits the previous claim's.
+  "; ", ", and did/does/is/was ...", and "compared to", "as opposed to", "in contrast to", "similar to
+  how" when what follows names a source or a report: "more toxic compared to other models" is one claim); when that
+  gives one clause but the question names two or more sources apart ("Between the report from A ... and
+  the report from B ..."), it is split where each source is named. A part that holds nothing but source
+  names ("the TechCrunch and") joins the next: "Do the A and B articles both say X" claims X of A and of
+  B, one claim each, unless A and B each have their own claim later ("..., with A discussing Y and B
+  reporting Z"), which then stand for X. A claim names the indexed sources it mentions; one that names
+  none ("the same source") inherits the previous claim's.
 """
 
 from __future__ import annotations
@@ -50,10 +54,13 @@ _AUXILIARY = re.compile(
     r"^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might)\b\s*", re.IGNORECASE
 )
 _JOINTS = re.compile(
-    r"\s*(?:,\s*)?\b(?:while|whereas|as opposed to|compared (?:to|with)|in contrast to|similar to how|"
+    r"\s*(?:,\s*)?\b(?:while|whereas|(?P<comparing>as opposed to|compared (?:to|with)|in contrast to|similar to how)|"
     r"and (?:does|did|is|was|do|are|has|have)\b)\s*|\s*;\s*",
     re.IGNORECASE,
 )
+_REPORT = re.compile(r"\b(?:article|report|piece|story|coverage|account)s?\b", re.IGNORECASE)
+_CONNECTIVES = frozenset("the a an and or both article articles report reports piece pieces story stories".split())
+"""Words that, with source names, make a part that states nothing ("the TechCrunch and")."""
 _BEFORE = re.compile(r"\bbefore\b")
 
 
@@ -103,9 +110,11 @@ def read_claims(question: str, mentions: Sequence[SourceMention]) -> tuple[Claim
     lead = _AUXILIARY.match(question)
     if lead:
         offset = lead.end()
+    joints = list(_JOINTS.finditer(question, offset))
+    joints = [j for i, j in enumerate(joints) if not j["comparing"] or _names_source(j, joints[i + 1 :], mentions)]
     spans: list[tuple[int, int]] = []
     cursor = offset
-    for joint in _JOINTS.finditer(question, offset):
+    for joint in joints:
         if joint.start() > cursor:
             spans.append((cursor, joint.start()))
         cursor = joint.end()
@@ -114,14 +123,44 @@ def read_claims(question: str, mentions: Sequence[SourceMention]) -> tuple[Claim
     if len(spans) == 1 and len({m.sources for m in mentions}) >= 2:
         starts = [offset] + [m.start for m in mentions[1:]]
         spans = [(a, b) for a, b in zip(starts, [*starts[1:], len(question)], strict=True)]
-    claims: list[Claim] = []
+    parts: list[tuple[int, int, list[tuple[str, ...]]]] = []
+    carried: list[tuple[str, ...]] = []
     for start, end in spans:
-        named = tuple(dict.fromkeys(s for m in mentions if start <= m.start < end for s in m.sources))
-        if not named and claims:
-            named = claims[-1].sources
+        named = carried + list(dict.fromkeys(m.sources for m in mentions if start <= m.start < end))
+        if _only_names(question, start, end, mentions) and (start, end) != spans[-1]:
+            carried = named
+            continue
+        carried = []
+        parts.append((start, end, named))
+    claims: list[Claim] = []
+    for i, (start, end, named) in enumerate(parts):
         text = question[start:end].strip(" ,.?;")
-        claims.append(Claim(text, named, start, end))
+        if len(named) <= 1:
+            sources = named[0] if named else (claims[-1].sources if claims else ())
+            claims.append(Claim(text, sources, start, end))
+            continue
+        later = {sources for *_, after in parts[i + 1 :] for sources in after}
+        own = [sources for sources in named if sources not in later]
+        claims.extend(Claim(text, sources, start, end) for sources in own)
     return tuple(claims)
+
+
+def _names_source(joint: re.Match[str], following: Sequence[re.Match[str]], mentions: Sequence[SourceMention]) -> bool:
+    """Whether a source or a report ("its earlier report") is named between `joint` and the next joint."""
+    end = following[0].start() if following else len(joint.string)
+    return any(joint.end() <= m.start < end for m in mentions) or bool(_REPORT.search(joint.string, joint.end(), end))
+
+
+def _only_names(question: str, start: int, end: int, mentions: Sequence[SourceMention]) -> bool:
+    """Whether question[start:end] names sources and holds nothing else but connectives."""
+    inside = [m for m in mentions if start <= m.start < end]
+    if not inside:
+        return False
+    chars = list(question[start:end])
+    for m in inside:
+        chars[m.start - start : m.end - start] = " " * (m.end - m.start)
+    words = re.findall(r"[a-z]+", "".join(chars).lower())
+    return all(w in _CONNECTIVES for w in words)
 
 
 def split_at(claims: Sequence[Claim], dated: Sequence[tuple[int, int]], question: str) -> tuple[Claim, ...]:

@@ -65,11 +65,12 @@ class Reader:
         kind = types.answer_type(question)
         mentions = tuple(self._matcher.find(question))
         sources = tuple(dict.fromkeys(s for m in mentions for s in m.sources))
-        dates = publication_frame(question_dates(question, self._anchor), self.catalog.oldest, self.catalog.newest)
+        undated = masked(question, mentions)
+        dates = publication_frame(question_dates(undated, self._anchor), self.catalog.oldest, self.catalog.newest)
         yes_no = read_yes_no(question, mentions) if kind == types.YES_NO else None
         claim_dates: tuple[ClaimDates, ...] = ()
         if yes_no is not None:
-            found = date_mentions(question, self._anchor)
+            found = date_mentions(undated, self._anchor)
             dated = [m for m in found if m.relation in {"on", "in"} and m.reported]
             if len({(m.since, m.until) for m in dated}) >= 2:
                 spans = [(m.start, m.end) for m in dated]
@@ -90,6 +91,15 @@ def _dates_within(found: list, start: int, end: int) -> ClaimDates:  # type: ign
         if mention.until and (until is None or mention.until < until):
             until = mention.until
     return ClaimDates(since, until)
+
+
+def masked(question: str, mentions: tuple[SourceMention, ...]) -> str:
+    """`question` with each publication's name blanked, offsets kept: "Business Today" or "Latest Stock
+    Market News" name a source, not a date or a wish for recent news."""
+    chars = list(question)
+    for mention in mentions:
+        chars[mention.start : mention.end] = " " * (mention.end - mention.start)
+    return "".join(chars)
 
 
 def blank(text: str, start: int, end: int, cut: list[tuple[int, int]]) -> str:

@@ -57,6 +57,7 @@ _REPORTING = re.compile(
     r"issue|edition|column|review)\b[^.?!;]{0,40}$",
     re.IGNORECASE,
 )
+_SPACES = re.compile(r"\s+")
 _LEAD = re.compile(r"\b(?P<word>before|after|since|until|by|between|from|on|in|during)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -148,7 +149,7 @@ def date_mentions(question: str, anchor: dt.date) -> list[DateMention]:
 
 
 def _mention(question: str, start: int, end: int, span: tuple[dt.date, dt.date], kind: str) -> DateMention:
-    head = question[max(0, start - 40) : start]
+    head = _SPACES.sub(" ", question[max(0, start - 200) : start])[-40:]  # a blanked source name is one space
     text = question[start:end]
     first, last = span
     if _OTHER_THAN.search(head):
@@ -170,14 +171,16 @@ def _mention(question: str, start: int, end: int, span: tuple[dt.date, dt.date],
 
 
 def _pair_betweens(question: str, found: list[DateMention]) -> list[DateMention]:
-    """ "between X and Y" / "from X to Y": X's start and Y's end bound both mentions."""
+    """ "between X and Y" / "from X to Y": X's start and Y's end bound both mentions, and both say when
+    something was reported if either does."""
     out = list(found)
     for i, mention in enumerate(found[:-1]):
         following = found[i + 1]
         joint = question[mention.end : following.start].strip(" ,").lower()
         if mention.relation == "between" and joint in {"and", "to", "until"} and following.until:
-            out[i] = replace(mention, relation="between", until=following.until)
-            out[i + 1] = replace(following, relation="between", since=mention.since)
+            reported = mention.reported or following.reported
+            out[i] = replace(mention, relation="between", until=following.until, reported=reported)
+            out[i + 1] = replace(following, relation="between", since=mention.since, reported=reported)
     return out
 
 

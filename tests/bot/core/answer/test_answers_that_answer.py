@@ -111,6 +111,15 @@ def test_undecided_says_what_each_source_says_without_a_verdict(newsroom: Pipeli
     assert not answer.answer.startswith(("Yes", "No"))
 
 
+def test_both_sources_must_each_say_it(newsroom: Pipeline) -> None:
+    both = ask(newsroom, "Do the Reuters and The Courier articles both report that Hallstead recalled 3,000 robots?")
+    assert both.verdict == "yes"
+    assert [c.source for c in both.citations] == ["Reuters", "The Courier"]
+    one = ask(newsroom, "Do the Reuters and Harbour Times articles both say customers will not be charged?")
+    assert one.verdict is None and "do not settle" in one.answer
+    assert {c.source for c in one.citations} == {"Reuters", "Harbour Times"}
+
+
 @pytest.mark.parametrize(
     "question",
     ["What did the audit find?", "Did Hallstead Robotics say the recall would delay its new product launch?"],

@@ -47,6 +47,8 @@ def test_a_claim_that_is_only_a_source_falls_back_to_the_topic_without_framing()
         ("the launch of GPT-4 with vision", "The launch brought 30 new vision features."),
         ("Bet365's bonus offer for new users", "New users can get up to a $1,000 bonus."),
         ("new users can claim up to $1,000", "New customers can get up to $1,000 in bonus bets."),
+        ("Hallstead recalled 3,000 robots", "Hallstead shares rose 6% after the recall ended."),
+        ("the recall cost $40 million", "The recall of 3,000 robots cost $40 million."),
     ],
 )
 def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: str) -> None:
@@ -62,6 +64,8 @@ def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: st
         ("a legislative remedy for AI risks exists", "There is no legislative remedy to potential AI risks."),
         ("a defeat for the Cowboys against the Seahawks", "The Cowboys rallied to beat the Seahawks."),
         ("the bike on sale for less than $400 off", "The bike is on sale for over $400 off."),
+        ("Hallstead shares rose 5% on Tuesday", "Hallstead shares rose 6 percent on Tuesday."),
+        ("the recall cost $40 million", "The recall cost $30 million."),
     ],
 )
 def test_negation_opposites_and_other_numbers_contradict(claim: str, sentence: str) -> None:

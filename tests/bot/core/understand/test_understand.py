@@ -123,3 +123,73 @@ def test_a_possessive_date_says_when_something_happened_not_when_it_was_reported
     assert (happened.dates.since, happened.dates.until) == (None, None)
     reported = reader.understand("What did The Courier report last week about the rail route?")
     assert (reported.dates.since, reported.dates.until) == ("2026-05-11", "2026-05-17")
+
+
+def test_a_source_name_is_not_read_as_a_date_or_as_recency() -> None:
+    catalog = Catalog("g2", {"Business Today | Latest Stock Market News": 2, "Reuters": 2}, "2026-03-02", "2026-05-20")
+    understood = Reader(catalog).understand(
+        "After the report by Business Today | Latest Stock Market News on March 7, 2026, about the strike, and "
+        "the report by Reuters on April 5, 2026, about the talks, was the reporting consistent?"
+    )
+    assert understood.dates.latest is False
+    assert (understood.dates.since, understood.dates.until) == ("2026-03-07", "2026-04-05")
+    assert [(d.since, d.until) for d in understood.claim_dates] == [
+        ("2026-03-07", "2026-03-07"),
+        ("2026-04-05", "2026-04-05"),
+    ]
+
+
+def test_both_ends_of_a_reported_between_are_reported() -> None:
+    reader = Reader(CATALOG)
+    understood = reader.understand(
+        "Is the coverage by The Courier inconsistent with the strike reported by The Roar | Sports Writers "
+        "Blog between March 9, 2026, and April 21, 2026?"
+    )
+    assert (understood.dates.since, understood.dates.until) == ("2026-03-09", "2026-04-21")
+    assert [d.text for d in understood.dates.mentions] == ["March 9, 2026", "April 21, 2026"]
+
+
+@pytest.mark.parametrize(
+    ("question", "claims"),
+    [
+        (
+            "Does the Reuters article say the robots are more dangerous compared to other machines?",
+            [("the Reuters article say the robots are more dangerous compared to other machines", ("Reuters",))],
+        ),
+        (
+            "Does Reuters say the robots are dangerous compared to The Courier, which says they are safe?",
+            [("Reuters say the robots are dangerous", ("Reuters",)),
+             ("The Courier, which says they are safe", ("The Courier",))],
+        ),
+        (
+            "Did Reuters change its account of the strike on May 6, 2026, compared to its earlier report?",
+            [("Reuters change its account of the strike on May 6, 2026", ("Reuters",)),
+             ("its earlier report", ("Reuters",))],
+        ),
+    ],
+)  # fmt: skip
+def test_a_comparison_splits_claims_only_when_it_names_a_source_or_report(
+    question: str, claims: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    understood = Reader(CATALOG).understand(question)
+    assert understood.yes_no is not None
+    assert [(c.text, c.sources) for c in understood.yes_no.claims] == claims
+
+
+def test_both_sources_must_hold_a_shared_claim_unless_each_has_its_own() -> None:
+    reader = Reader(CATALOG)
+    shared = reader.understand("Do the Reuters and The Courier articles both say the rail route reopened?")
+    assert shared.yes_no is not None
+    assert [(c.text, c.sources) for c in shared.yes_no.claims] == [
+        ("The Courier articles both say the rail route reopened", ("Reuters",)),
+        ("The Courier articles both say the rail route reopened", ("The Courier",)),
+    ]
+    detailed = reader.understand(
+        "Do the Reuters and The Courier articles both suggest that travel changed, with Reuters discussing "
+        "the strike and The Courier reporting on the reopened route?"
+    )
+    assert detailed.yes_no is not None
+    assert [(c.text, c.sources) for c in detailed.yes_no.claims] == [
+        ("Reuters discussing the strike and", ("Reuters",)),
+        ("The Courier reporting on the reopened route", ("The Courier",)),
+    ]
