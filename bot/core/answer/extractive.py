@@ -4,7 +4,8 @@ It writes nothing of its own beyond the quotes, a name taken from a quote, and "
 cited sentences decide a yes/no question, so it cannot state what the articles do not say.
 - a yes/no question is checked claim by claim (`verdict`);
 - a "who" or "which company" question answers with the name the best evidence agrees on, first,
-  then the sentences that hold it;
+  then the sentences that hold it; "who is the <role> of <organisation>" only from sentences that hold
+  that role and do not give it to another organisation (`roles`), else it refuses;
 - anything else quotes the one to three best sentences; for "latest" questions, from the newest
   relevant article.
 It refuses when the retrieved text lacks the question's names and numbers, when a short question's words
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.core.answer import entities, evidence, verdict
+from bot.core.answer import entities, evidence, roles, verdict
 from bot.core.answer.evidence import Candidate, Ranking
 from bot.core.answer.gate import DEFAULTS, Thresholds, refuses
 from bot.core.citations.assemble import refusal, see_also
@@ -70,7 +71,13 @@ class ExtractiveAnswerer:
         if refuses(ranking, kind, self.thresholds):
             return refusal(question, closest, self.name)
         if kind in {types.PERSON, types.ORGANISATION}:
-            named = _named_answer(question, ranked, ranking.candidates, kind, understanding)
+            role = roles.asked_role(question)
+            if role is not None:
+                ranked = [c for c in ranked if roles.holds_role(c.text, role, c.hit.chunk.title)]
+                if not ranked:
+                    return refusal(question, closest, self.name)
+            pool = [c for c in ranking.candidates if role is None or roles.holds_role(c.text, role, c.hit.chunk.title)]
+            named = _named_answer(question, ranked, pool, kind, understanding)
             if named is not None:
                 return named
         if understanding is not None and understanding.dates.latest:

@@ -17,6 +17,7 @@ from llama_index.llms.openai import OpenAI
 from llama_index.llms.openai.utils import ALL_AVAILABLE_MODELS
 from llama_index.llms.openai_like import OpenAILike
 
+from bot.core.answer import roles
 from bot.core.answer.evidence import Candidate
 from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.answer.grounding import ground
@@ -176,14 +177,16 @@ class LLMAnswerer:
         With an `extractive` partner (the hybrid the small local model uses): a "who"/"which company" question
         the extractive answerer names an answer for gets that answer, and a model answer that verification
         empties falls back to it. Measured on the dev split, the 1.5B model named the wrong person or refused
-        on many multi-hop entity questions the extractive answerer got right; see README "A local model".
+        on many multi-hop entity questions the extractive answerer got right; see README "A local model". A
+        "who is the <role> of <organisation>" question it refuses (no sentence gives that role to that
+        organisation) stays refused: the model would name the nearest holder of the role.
         """
         if not hits:
             return refusal(question, [], self.name)
         kind = understanding.answer_type if understanding else types.answer_type(question)
         if self._extractive is not None and kind in NAMED_KINDS:
             named = self._extractive.answer(question, hits, understanding=understanding)
-            if not named.refused:
+            if not named.refused or roles.asked_role(question) is not None:
                 if on_token is not None:
                     on_token(named.answer)
                 return named

@@ -122,7 +122,11 @@ def test_both_sources_must_each_say_it(newsroom: Pipeline) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["What did the audit find?", "Did Hallstead Robotics say the recall would delay its new product launch?"],
+    [
+        "What did the audit find?",
+        "Did Hallstead Robotics say the recall would delay its new product launch?",
+        "Who is the chief executive of the port of Rotterdam?",  # the articles name only Hallstead's
+    ],
 )
 def test_the_tempting_refusal(newsroom: Pipeline, question: str) -> None:
     answer = ask(newsroom, question)

@@ -403,6 +403,18 @@ def test_the_hybrid_answers_a_who_question_with_the_extractive_name_without_the_
     assert server.completions == []
 
 
+def test_the_hybrid_refuses_a_role_the_articles_give_to_another_organisation(server, tmp_path) -> None:
+    body = "Xiang Ligang, chief executive of telecom news site cctime.com, said ZTE had applauded the EU approach."
+    chunk = Chunk(
+        "zte", 0, body, 0, len(body), title="ZTE applauds EU 5G approach", date="2026-03-02", source="Reuters"
+    )
+    answer = hybrid_for(server, tmp_path, Reply(text="Xiang Ligang [1].")).answer(
+        "Who is the chief executive of ZTE?", [Hit(chunk, 0.9)]
+    )
+    assert answer.refused and answer.citations == []
+    assert server.completions == []
+
+
 def test_a_model_answer_verification_empties_falls_back_to_the_extractive_answer(server, tmp_path, hits) -> None:
     question = "When did the Geneva talks end?"
     answer = hybrid_for(server, tmp_path, Reply(text="The talks collapsed in Oslo in 1994 [1].")).answer(question, hits)
