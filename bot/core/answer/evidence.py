@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.core.answer import entities
-from bot.core.answer.terms import QuestionTerms
+from bot.core.answer.terms import QuestionTerms, with_synonyms
 from bot.core.models import Hit
 from bot.core.text import stems, words
 from bot.core.understand import answer_type as types
@@ -116,6 +116,7 @@ def rank(
         retrieved |= candidate.stems
     for hit in hits:
         retrieved |= set(stems(hit.chunk.title))
+    retrieved = with_synonyms(retrieved)
     if not pool:
         return Ranking(terms, [], retrieved, [])
     named = [c for c in pool if c.hit.chunk.source in sources]

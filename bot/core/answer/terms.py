@@ -11,6 +11,25 @@ from dataclasses import dataclass
 from bot.core.text import STOPWORDS, stemmer, stems, words
 
 _WH = frozenset(["which", "what", "whose"])
+_SAME_THING = (
+    ("CEO", "chief executive"),
+    ("CFO", "chief financial officer"),
+    ("CTO", "chief technology officer"),
+    ("COO", "chief operating officer"),
+    ("EU", "European Union"),
+    ("UK", "United Kingdom"),
+)
+_SPELLINGS = [[tuple(stems(form)) for form in group] for group in _SAME_THING]
+
+
+def with_synonyms(present: set[str]) -> set[str]:
+    """`present` with the other spelling of each abbreviation it holds in full or short ("CEO" and "chief
+    executive"): a question asking for one is not refused because the articles write the other."""
+    out = set(present)
+    for spellings in _SPELLINGS:
+        if any(form and all(s in present for s in form) for form in spellings):
+            out.update(s for form in spellings for s in form)
+    return out
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,11 @@ def test_who_names_the_person_first(newsroom: Pipeline) -> None:
     assert answer.citations[0].source == "Reuters"
 
 
+def test_an_abbreviation_finds_the_spelled_out_role(newsroom: Pipeline) -> None:
+    answer = ask(newsroom, "Who is the CEO of Hallstead?")
+    assert answer.answer.startswith("Mira Lindqvist [1]")
+
+
 def test_a_named_publication_is_searched_not_refused(newsroom: Pipeline) -> None:
     answer = ask(newsroom, "What did Reuters report about the dock workers?")
     assert not answer.refused
