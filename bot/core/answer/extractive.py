@@ -115,7 +115,9 @@ class ExtractiveAnswerer:
             text = f"{decided.capitalize()} — {' '.join(parts)}"
         else:
             text = f"{' '.join(parts)} The cited articles do not settle the question."
-        return Answer(question, text, refused=False, citations=citations, backend=self.name, verdict=decided)
+        answer = Answer(question, text, refused=False, citations=citations, backend=self.name, verdict=decided)
+        answer.understood = {"checks": [e.to_dict() for e in found]}
+        return answer
 
     def condense(self, history: Sequence[Turn], question: str) -> str:
         return condense_heuristic(history, question)

@@ -119,6 +119,21 @@ class ClaimEvidence:
     support: float
     contradicted: bool
     anchored: bool = False
+    reads: str = ""  # the claim as checked: `claim_text`
+
+    def to_dict(self) -> dict[str, object]:
+        """What `--json` shows under `understood.checks`: why a verdict was (or was not) given."""
+        chunk = self.best.hit.chunk if self.best is not None else None
+        return {
+            "claim": self.reads or self.claim.text,
+            "sources": list(self.claim.sources),
+            "quote": self.best.text if self.best is not None else None,
+            "source": chunk.source if chunk is not None else None,
+            "date": chunk.date if chunk is not None else None,
+            "support": round(self.support, 3),
+            "supported": self.supported,
+            "contradicted": self.contradicted,
+        }
 
     @property
     def supported(self) -> bool:
@@ -161,14 +176,14 @@ def gather(understanding: Understanding, pool: list[Candidate], embedder: Embedd
         eligible.sort(key=lambda c: -(len(terms & c.stems) + (c.hit.dense_similarity or 0.0)))
         shortlist = eligible[:CLAIM_SHORTLIST]
         if not shortlist:
-            gathered.append(ClaimEvidence(claim, None, 0.0, False))
+            gathered.append(ClaimEvidence(claim, None, 0.0, False, reads=text))
             continue
         scores = support(embedder, text, shortlist)
         best_index = int(scores.argmax())
         best, score = shortlist[best_index], float(scores[best_index])
         anchored = bool(claim.sources) and bool(dates.since or dates.until)
         contradicted = score >= SUPPORT_MIN and disagree(text, best.text)
-        gathered.append(ClaimEvidence(claim, best, score, contradicted, anchored))
+        gathered.append(ClaimEvidence(claim, best, score, contradicted, anchored, text))
     return gathered
 
 

@@ -55,7 +55,10 @@ def verified_answer(
     answer = Answer(question, text, refused=False, citations=citations, backend=backend, verdict=chosen)
     answer.corrections = verified.corrections
     if yes_no:
-        answer.understood = {"verdicts": {"model": verified.verdict, "rules": grounding.rule_verdict}}
+        answer.understood = {
+            "verdicts": {"model": verified.verdict, "rules": grounding.rule_verdict},
+            "checks": [e.to_dict() for e in grounding.claims],
+        }
     return answer
 
 
@@ -76,7 +79,10 @@ def rules_answer(question: str, grounding: Grounding, backend: str) -> Answer | 
     ]
     verdict = grounding.rule_verdict
     answer = Answer(question, f"{verdict.capitalize()} — {text}", False, citations, backend=backend, verdict=verdict)
-    answer.understood = {"verdicts": {"model": None, "rules": verdict}}
+    answer.understood = {
+        "verdicts": {"model": None, "rules": verdict},
+        "checks": [e.to_dict() for e in grounding.claims],
+    }
     return answer
 
 

@@ -114,6 +114,11 @@ def test_undecided_says_what_each_source_says_without_a_verdict(newsroom: Pipeli
     assert answer.verdict is None and not answer.refused
     assert "do not settle" in answer.answer
     assert not answer.answer.startswith(("Yes", "No"))
+    checks = answer.understood["checks"]  # why no verdict: the second claim has no supporting sentence
+    assert [(c["claim"], c["source"], c["supported"]) for c in checks] == [  # type: ignore[index, union-attr]
+        ("a strike in Rotterdam", "Reuters", True),
+        ("the strike ended", "The Courier", False),
+    ]
 
 
 def test_both_sources_must_each_say_it(newsroom: Pipeline) -> None:
