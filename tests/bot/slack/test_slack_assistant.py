@@ -130,6 +130,7 @@ def test_a_follow_up_keeps_the_title_and_uses_the_thread_as_history(
     slack: SlackClient, bot: SlackBot, slack_api: SlackApiServer, pipeline: FakePipeline
 ) -> None:
     root = start_thread(slack, slack_api)
+    assert bot.wait_idle()
     ask(slack, slack_api, root, "What did Huawei say?")
     assert bot.wait_idle()
     ask(slack, slack_api, root, "And ZTE?")
@@ -167,6 +168,7 @@ def test_a_model_answer_streams_into_the_assistant_thread_after_the_status(
     slack: SlackClient, bot: SlackBot, slack_api: SlackApiServer
 ) -> None:
     root = start_thread(slack, slack_api)
+    assert bot.wait_idle()  # the greeting and suggested prompts first, as the user sees them before asking
     ask(slack, slack_api, root, "What did the EU decide on 5G?")
     assert bot.wait_idle()
 
