@@ -75,7 +75,9 @@ class Reader:
             if len({(m.since, m.until) for m in dated}) >= 2:
                 spans = [(m.start, m.end) for m in dated]
                 yes_no = replace(yes_no, claims=split_at(yes_no.claims, spans, question))
-            claim_dates = tuple(_dates_within(found, claim.start, claim.end) for claim in yes_no.claims)
+            claim_dates = tuple(
+                _indexed(_dates_within(found, claim.start, claim.end), self.catalog) for claim in yes_no.claims
+            )
         return Understanding(question, kind, sources, mentions, dates, yes_no, claim_dates)
 
 
@@ -91,6 +93,14 @@ def _dates_within(found: list, start: int, end: int) -> ClaimDates:  # type: ign
         if mention.until and (until is None or mention.until < until):
             until = mention.until
     return ClaimDates(since, until)
+
+
+def _indexed(dates: ClaimDates, catalog: Catalog) -> ClaimDates:
+    """A claim's dates, or none when they lie outside the indexed dates: then they say when something
+    happened ("a higher batting average in 2022"), not which report the claim is about."""
+    before = dates.until is not None and catalog.oldest is not None and dates.until < catalog.oldest
+    after = dates.since is not None and catalog.newest is not None and dates.since > catalog.newest
+    return ClaimDates() if before or after else dates
 
 
 def masked(question: str, mentions: tuple[SourceMention, ...]) -> str:

@@ -16,9 +16,10 @@ date: a static archive answers "last week" about its own last week, a live feed 
 
 A date may be when something was reported ("the report from The Verge on 2023-11-24", "in April 2026",
 "last week") or when something happened ("releasing a new device on November 16th", "its June 2017
-launch"). `DateMention.reported` is true for the first kind: a relative or month/year expression, or one
-with a reporting word (report, published, article, said ...) shortly before it, unless it is possessive
-("last week's game", "Sunday's match": when the event happened). Only those may limit which articles are
+launch"). `DateMention.reported` is true for the first kind: a relative or month/year expression, one
+with a reporting word (report, published, article, said ...) shortly before it, or one in a clause that
+describes a report ("the report on the launch of GPT-4 with vision on September 28, 2023"), unless it is
+possessive ("last week's game", "Sunday's match": when the event happened). Only those may limit which articles are
 searched (`publication_frame`).
 """
 
@@ -58,6 +59,10 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
+_CLAUSE = re.compile(r"[,;.?!]")
+_REPORT_CLAUSE = re.compile(
+    r"\bthe\s+(?:\S+\s+)?(?:report|article|piece|story)\s+(?:on|about|regarding|concerning|discussing)\b", re.IGNORECASE
+)
 _LEAD = re.compile(r"\b(?P<word>before|after|since|until|by|between|from|on|in|during)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -157,7 +162,9 @@ def _mention(question: str, start: int, end: int, span: tuple[dt.date, dt.date],
     lead = _LEAD.search(head)
     word = lead["word"].lower() if lead else ("in" if kind in {"my", "y", "rel", "past"} else "on")
     possessive = question[end : end + 2] in {"'s", "’s"}  # "last week's game": when it happened
-    reported = (kind in {"my", "rel", "past"} or _REPORTING.search(head) is not None) and not possessive
+    clause = _CLAUSE.split(question[:start])[-1]
+    described = _REPORT_CLAUSE.search(clause) is not None  # "the report on <what> on <date>"
+    reported = (kind in {"my", "rel", "past"} or _REPORTING.search(head) is not None or described) and not possessive
     if word == "before":
         return DateMention(start, end, text, "before", None, (first - dt.timedelta(days=1)).isoformat(), reported)
     if word == "after":

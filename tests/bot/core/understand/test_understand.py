@@ -193,3 +193,27 @@ def test_both_sources_must_hold_a_shared_claim_unless_each_has_its_own() -> None
         ("Reuters discussing the strike and", ("Reuters",)),
         ("The Courier reporting on the reopened route", ("The Courier",)),
     ]
+
+
+def test_the_date_of_a_report_described_at_length_is_when_it_was_reported() -> None:
+    understood = Reader(CATALOG).understand(
+        "Was there no change in the coverage by Reuters between the report on the recall of warehouse robots by "
+        "Hallstead Robotics on March 2, 2026, and the report on the rise in Hallstead shares on May 12, 2026?"
+    )
+    assert understood.yes_no is not None and understood.yes_no.negated
+    assert [(d.since, d.until) for d in understood.claim_dates] == [
+        ("2026-03-02", "2026-03-02"),
+        ("2026-05-12", "2026-05-12"),
+    ]
+    event = Reader(CATALOG).understand(
+        "Did the Reuters article say Hallstead Robotics would ship new robots on May 12, 2026?"
+    )
+    assert (event.dates.since, event.dates.until) == (None, None)
+
+
+def test_a_claim_date_outside_the_indexed_dates_is_when_something_happened() -> None:
+    understood = Reader(CATALOG).understand(
+        "Did the Reuters article report a higher price for the robots in 2022 than The Courier reported for them?"
+    )
+    assert understood.yes_no is not None
+    assert all((d.since, d.until) == (None, None) for d in understood.claim_dates)
