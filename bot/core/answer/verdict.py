@@ -3,8 +3,9 @@
 For every claim of the question (`bot.core.understand.claims`) the best sentence among the hits from
 that claim's sources (and dates) is found by `evidence.support`. A claim is **supported** when that
 score reaches `SUPPORT_MIN`, and **contradicted** when it is supported but disagrees on negation (one
-says "not", "no", "never" ... next to the shared words, the other does not), on the numbers of one kind
-it gives (shares, amounts or counts: "6%" says nothing against "3,000 robots"), on the side of a number
+says "not", "isn’t", "cannot", "nobody", "rather than" ... with a shared word in its scope, the other does
+not), on the numbers of one kind it gives (shares, amounts or counts, spelled out or not: "6%" says
+nothing against "3,000 robots", "nine wins" contradicts "seven wins"), on the side of a number
 it bounds ("less than $400" against "over $400"), or by an opposite word (`OPPOSITES`: rose/fell,
 won/lost, beat/defeat, approved/rejected ...).
 The relation the question asks about then decides:
@@ -45,10 +46,17 @@ evidence is already restricted to that source's articles of that date: the claim
 sentence of it on the topic (this score) is enough to say the report exists as described."""
 CLAIM_SHORTLIST = 4
 MIN_CLAIM_TERMS = 2
-NEGATION_WINDOW = 4
+SCOPE_BEFORE, SCOPE_AFTER = 2, 5
+"""A negation's scope in words: its subject just before it, what it negates after ("will not be charged for
+the repair")."""
 _NEGATIONS = frozenset(
-    "not no never without neither nor none denied denies deny refused failed absence absent lack lacks lacking".split()
+    """not no non never without neither nor none nobody nothing nowhere cannot hardly denied denies deny refused
+    fail fails failed failing absence absent lack lacks lacking""".split()
 )
+"""Words that negate what stands next to them; any word ending in "n't" (or "n’t") does too, and so do
+"rather than" and "instead of" ("a lite version rather than the full model")."""
+_NEGATING_PAIRS = {("rather", "than"), ("instead", "of")}
+_RELATIVES = frozenset("which that who whom whose".split())
 _FRAMING = frozenset(
     """suggest suggests suggested imply implies implied indicate indicates indicated claim claims claimed discuss
     discusses discussed describe describes described focus focuses focused portray portrays portrayal reporting
@@ -74,6 +82,17 @@ OPPOSITES = {(a, b) for left, right in _OPPOSITE_FORMS for a in left.split() for
 OPPOSITES |= {(b, a) for a, b in OPPOSITES}
 """Pairs of words that contradict each other when a claim has one and its sentence the other."""
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.,]*")
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+        "eighteen nineteen twenty".split(),
+        start=2,
+    )
+}
+_SPELLED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s+[a-z]+)", re.IGNORECASE)
+"""A count spelled out before what it counts ("nine victories"): the same number as "9 victories". Not
+"one", which is as often a pronoun ("one of the ...") as a count."""
 _DIGITS = re.compile(r"(?<![\w-])(?:\d[\d,.]*\d|\d)(?![\w-])")
 """A number standing on its own ("$1,000", "3.5"), not part of a name ("GPT-4", "Bet365")."""
 _SHARE = re.compile(r"\s*(?:%|percent|per cent|percentage)")
@@ -249,7 +268,7 @@ def _bounds(text: str) -> set[tuple[str, int]]:
 def _numbers(text: str) -> set[tuple[str, str]]:
     """Each number with its kind: a share ("6%"), an amount ("$40"), or a count. Only numbers of one kind
     can differ: "rose 6%" says nothing against "3,000 robots"."""
-    text = _DATE_WORDS.sub(" ", text)
+    text = _SPELLED.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], _DATE_WORDS.sub(" ", text))
     found = set()
     for m in _DIGITS.finditer(text):
         after, before = text[m.end() : m.end() + 12].lower(), text[max(0, m.start() - 2) : m.start()]
@@ -259,11 +278,25 @@ def _numbers(text: str) -> set[tuple[str, str]]:
 
 
 def _negated_near(text: str, shared: set[str]) -> bool:
-    tokens = [t.lower().strip(".,") for t in _TOKEN.findall(text)]
+    """Whether a negation's scope holds a shared word: up to `SCOPE_AFTER` words after it, and its subject,
+    up to `SCOPE_BEFORE` words before it but not across a comma or a "which"/"that"/"who". "Customers will
+    not be charged for the repair" is negated on "customers" and "repair"; "$80 on Amazon, which isn't an
+    all-time low" says nothing negative of the price or of Amazon."""
+    raw = _TOKEN.findall(text)
+    tokens = [t.lower().strip(".,").replace("’", "'") for t in raw]
     token_stems = [stems(t)[:1] for t in tokens]
-    anchors = [i for i, s in enumerate(token_stems) if s and s[0] in shared]
     for i, token in enumerate(tokens):
-        negation = token in _NEGATIONS or token.endswith("n't")
-        if negation and any(abs(i - a) <= NEGATION_WINDOW for a in anchors):
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if not (token in _NEGATIONS or token.endswith("n't") or (token, following) in _NEGATING_PAIRS):
+            continue
+        start = i
+        while (
+            start > max(0, i - SCOPE_BEFORE)
+            and tokens[start - 1] not in _RELATIVES
+            and not raw[start - 1].endswith(",")
+        ):
+            start -= 1
+        scope = token_stems[start:i] + token_stems[i + 1 : i + 1 + SCOPE_AFTER]
+        if any(s and s[0] in shared for s in scope):
             return True
     return False

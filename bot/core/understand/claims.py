@@ -5,7 +5,8 @@ Rules, in order (all on the lower-cased question):
   `inconsistent` (inconsistent, inconsistency, discrepancy, contradict, conflicting),
   `change` (change, shift, differ, different, evolve), `same` (consistent, consistency, same, similar,
   align, agree, in line with; not "the same source" or "the same day", which only say where or when),
-  `order` ("reported/mentioned/published ... before/after <a source>"),
+  `order` ("reported/mentioned/published ... before/after <a source or a report>": "after a disappointing
+  2023" says when something happened, not which report came first),
   else `holds` (each claim is simply true: "Does X say Y while Z says W?"). The first that matches wins,
   in that order, so "inconsistent" is not read as "consistent".
 - **negated** — "no change", "not consistent", "never changed": a negation within two words before the
@@ -48,6 +49,15 @@ _RELATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (ORDER, re.compile(r"\b(?:report\w*|mention\w*|publish\w*|announc\w*|cover\w*)\b[^?]*?\b(?:before|after)\b")),
 )
+_ORDER_WORD = re.compile(r"\b(?:before|after)\b", re.IGNORECASE)
+_REPORT_AHEAD = re.compile(
+    r"\W*(?:\S+\s+){0,5}?(?:article|report|piece|story|coverage|explainer|review|account|post|blog|column)s?\b",
+    re.IGNORECASE,
+)
+"""A report named within six words of "before"/"after": "after the Polygon report", "before its review"."""
+SOURCE_REACH = 12
+"""Characters between "before"/"after" and a source's name that still make it the reference ("after The
+Verge", "before the Fortune article")."""
 _NEGATIONS = frozenset("no not never without neither nor".split())
 _WORDS = re.compile(r"[a-z]+(?:n't)?")
 _AUXILIARY = re.compile(
@@ -90,18 +100,27 @@ class YesNoQuestion:
         }
 
 
-def relation_of(question: str) -> tuple[str, bool, str]:
-    """(relation, negated, order) of a yes/no question; see the module docstring."""
+def relation_of(question: str, mentions: Sequence[SourceMention] = ()) -> tuple[str, bool, str]:
+    """(relation, negated, order) of a yes/no question, with the sources `mentions` found in it; see the
+    module docstring."""
     lowered = question.lower()
     for relation, pattern in _RELATIONS:
         match = pattern.search(lowered)
-        if match is None:
+        if match is None or (relation == ORDER and not _orders_reports(question, match, mentions)):
             continue
         before = _WORDS.findall(lowered[: match.start()])[-3:]
         negated = relation != ORDER and any(w in _NEGATIONS or w.endswith("n't") for w in before)
         order = ("before" if _BEFORE.search(match.group(0)) else "after") if relation == ORDER else ""
         return relation, negated, order
     return HOLDS, False, ""
+
+
+def _orders_reports(question: str, match: re.Match[str], mentions: Sequence[SourceMention]) -> bool:
+    """Whether the "before"/"after" of an `order` match is followed by a source or a report."""
+    word = list(_ORDER_WORD.finditer(question, match.start(), match.end()))[-1]
+    if any(0 <= m.start - word.end() <= SOURCE_REACH for m in mentions):
+        return True
+    return _REPORT_AHEAD.match(question, word.end()) is not None
 
 
 def read_claims(question: str, mentions: Sequence[SourceMention]) -> tuple[Claim, ...]:
@@ -179,5 +198,5 @@ def split_at(claims: Sequence[Claim], dated: Sequence[tuple[int, int]], question
 
 
 def read_yes_no(question: str, mentions: Sequence[SourceMention]) -> YesNoQuestion:
-    relation, negated, order = relation_of(question)
+    relation, negated, order = relation_of(question, mentions)
     return YesNoQuestion(relation, negated, read_claims(question, mentions), order)

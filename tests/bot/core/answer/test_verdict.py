@@ -49,6 +49,13 @@ def test_a_claim_that_is_only_a_source_falls_back_to_the_topic_without_framing()
         ("new users can claim up to $1,000", "New customers can get up to $1,000 in bonus bets."),
         ("Hallstead recalled 3,000 robots", "Hallstead shares rose 6% after the recall ended."),
         ("the recall cost $40 million", "The recall of 3,000 robots cost $40 million."),
+        ("nobody expected the recall", "No one expected the recall."),
+        ("Lindqvist is not the only executive to leave", "Lindqvist isn’t the only executive to leave."),
+        ("a failed attempt to convert on fourth down", "The Saints cannot convert on fourth down."),
+        ("the team won seven games", "The team won 7 games in 2021."),
+        ("a price cut for the robot on Amazon", "The robot is down to $80 on Amazon, which isn’t an all-time low."),
+        ("sellers set non-competitive prices", "Some sellers might set prices that aren’t competitive."),
+        ("it released a lite model rather than the full model", "It didn’t release the full model, only a lite one."),
     ],
 )
 def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: str) -> None:
@@ -66,6 +73,8 @@ def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: st
         ("the bike on sale for less than $400 off", "The bike is on sale for over $400 off."),
         ("Hallstead shares rose 5% on Tuesday", "Hallstead shares rose 6 percent on Tuesday."),
         ("the recall cost $40 million", "The recall cost $30 million."),
+        ("the team won nine games in 2021", "The team won seven games in 2021."),
+        ("the $80 price is an all-time low", "The price is down to $80, which isn’t an all-time low."),
     ],
 )
 def test_negation_opposites_and_other_numbers_contradict(claim: str, sentence: str) -> None:

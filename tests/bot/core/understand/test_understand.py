@@ -57,7 +57,7 @@ def test_sources_are_matched_against_what_is_indexed_only() -> None:
         ("Was there no change in the Swans' ranking?", CHANGE, True),
         ("Was the reporting inconsistent between the two?", INCONSISTENT, False),
         ("Is there consistency in the focus on chargers?", SAME, False),
-        ("Did Mashable report the sale before Fortune mentioned the credit?", ORDER, False),
+        ("Did Mashable report the sale before the Fortune article mentioned the credit?", ORDER, False),
         ("Does the Verge article suggest that deals are unnecessary?", HOLDS, False),
         ("Did Reuters report a strike, and did the same source report talks on the same day?", HOLDS, False),
         ("Did the two reports give the same figure?", SAME, False),
@@ -66,6 +66,16 @@ def test_sources_are_matched_against_what_is_indexed_only() -> None:
 def test_relation_and_negation(question: str, relation: str, negated: bool) -> None:
     found, was_negated, _ = relation_of(question)
     assert (found, was_negated) == (relation, negated)
+
+
+def test_an_order_question_names_the_report_after_before_or_after() -> None:
+    reader = Reader(CATALOG)
+    ordered = reader.understand("Did Reuters report the recall before The Courier reported that shares rose?")
+    assert ordered.yes_no is not None and ordered.yes_no.relation == ORDER and ordered.yes_no.order == "before"
+    happened = reader.understand(
+        "Does Reuters report that the robots were recalled after a faulty 2025, while The Courier says shares rose?"
+    )
+    assert happened.yes_no is not None and happened.yes_no.relation == HOLDS, "'after a faulty 2025' is no report"
 
 
 def test_claims_are_split_at_joints_and_carry_their_sources() -> None:
