@@ -8,9 +8,10 @@ cited sentences decide a yes/no question, so it cannot state what the articles d
   that role and do not give it to another organisation (`roles`), else it refuses;
 - anything else quotes the one to three best sentences; for "latest" questions, from the newest
   relevant article.
-It refuses when the retrieved text lacks the question's names and numbers, when a short question's words
-are mostly absent, when no sentence holds the kind of answer asked for (an amount, a date, a person), or
-when even the best sentence scores below a threshold (`gate`).
+It refuses when the retrieved text lacks what the question rests on (a publication that is not indexed,
+the name qualifying the answer, a model number: `anchors`) or all of its names and numbers, when a short
+question's words are mostly absent, when no sentence holds the kind of answer asked for (an amount, a
+date, a person), or when even the best sentence scores below a threshold (`gate`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import replace
 
 from bot.core.answer import entities, evidence, roles, verdict
 from bot.core.answer.evidence import Candidate, Ranking
-from bot.core.answer.gate import DEFAULTS, Thresholds, refuses
+from bot.core.answer.gate import DEFAULTS, Thresholds, refuses, unanchored
 from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.markers import strip_markers
 from bot.core.condense import condense_heuristic
@@ -64,6 +65,8 @@ class ExtractiveAnswerer:
         if not ranked:
             return refusal(question, [], self.name)
         closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
+        if unanchored(ranking, understanding):
+            return refusal(question, closest, self.name)
         if understanding is not None and understanding.yes_no is not None:
             checked = self._yes_no(question, ranking, understanding)
             if checked is not None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.answer.evidence import Ranking
+from bot.core.understand import anchors
 from bot.core.understand import answer_type as types
+from bot.core.understand.question import Understanding
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,10 @@ def refuses(ranking: Ranking, kind: str, limits: Thresholds = DEFAULTS) -> bool:
         return True
     typed_kinds = {types.NUMBER, types.DATE, types.PERSON}
     return specific and kind in typed_kinds and not any(c.typed for c in ranking.candidates)
+
+
+def unanchored(ranking: Ranking, understanding: Understanding | None) -> bool:
+    """Whether the retrieved text lacks something the question rests on (`bot.core.understand.anchors`): a
+    publication that is not indexed, the name that qualifies the answer, a model number. Checked before any
+    verdict: no claim about what Bloomberg said is supported by other publications' sentences."""
+    return understanding is not None and bool(anchors.missing(understanding.anchors, ranking.retrieved))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.answer import evidence, verdict
 from bot.core.answer.evidence import Candidate, Ranking
-from bot.core.answer.gate import DEFAULTS, Thresholds, refuses
+from bot.core.answer.gate import DEFAULTS, Thresholds, refuses, unanchored
 from bot.core.answer.verdict import ClaimEvidence
 from bot.core.models import Hit
 from bot.core.understand import answer_type as types
@@ -62,7 +62,9 @@ def ground(
         for source in understanding.sources:
             required += [c for c in ranking.ranked if c.hit.chunk.source == source][:1]
     chosen = _select(required, ranking.ranked, limit)
-    refuse = refuses(ranking, kind, thresholds) and not any(c.supported for c in claims)
+    refuse = unanchored(ranking, understanding) or (
+        refuses(ranking, kind, thresholds) and not any(c.supported for c in claims)
+    )
     return Grounding(kind, ranking, _in_article_order(chosen), refuse, claims, rule_verdict)
 
 

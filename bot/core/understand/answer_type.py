@@ -11,8 +11,10 @@
 A question that opens with a preposition ("In which city", "By when", "For how much") is read from the
 words after it; one that opens with a framing phrase ("Between the report from A and the report from B,
 is there ...?", "After X, did Y ...?") is yes/no when its main clause, after a comma, opens with an
-auxiliary verb. The rules look only at the question's opening clause, so a long MultiHop-style question
-("Which company, reported by both The Verge and TechCrunch, ...") is typed by its first words.
+auxiliary verb, and is typed by its main clause when that opens with a wh-word ("According to Reuters,
+how much ...?" asks for a number). The rules look only at the question's opening clause, so a long
+MultiHop-style question ("Which company, reported by both The Verge and TechCrunch, ...") is typed by
+its first words.
 """
 
 from __future__ import annotations
@@ -58,11 +60,18 @@ _FRAMING_OPENERS = frozenset("between after before since following given conside
 MAIN_CLAUSE = re.compile(
     r",\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.IGNORECASE
 )
+_MAIN_QUESTION = re.compile(r",\s*(?=(?:who|whom|whose|what|which|where|when|how)\b)", re.IGNORECASE)
 
 
 def answer_type(question: str) -> str:
     """One of `TYPES` for `question` (see the module docstring for the rules)."""
     words = [w.lower() for w in _WORD.findall(question)]
+    framed = bool(words) and words[0] in _FRAMING_OPENERS and words[0] != "when"  # "When did X, which ...?"
+    if framed and MAIN_CLAUSE.search(question):
+        return YES_NO
+    main = _MAIN_QUESTION.search(question) if framed else None
+    if main is not None:
+        return answer_type(question[main.end() :])
     while words and words[0] in _LEADING_PREPOSITIONS:
         words = words[1:]
     if not words:

@@ -1,4 +1,5 @@
-"""What a question asks: its answer type, the sources and dates it names, and, for yes/no, its claims.
+"""What a question asks: its answer type, the sources and dates it names, what it rests on (`anchors`), and,
+for yes/no, its claims.
 
 `understand` runs on every question before retrieval; it is pure string work (well under a millisecond)
 against a `Catalog` of what is indexed. Explicit filters (`ask --since/--until/--source`) always win over
@@ -11,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from bot.core.understand import answer_type as types
+from bot.core.understand.anchors import Anchor, anchors
 from bot.core.understand.claims import YesNoQuestion, read_yes_no, split_at
 from bot.core.understand.sources import SourceMatcher, SourceMention
 from bot.core.understand.timeframe import DateRange, date_mentions, publication_frame, question_dates
@@ -34,6 +36,7 @@ class Understanding:
     dates: DateRange = field(default_factory=DateRange)
     yes_no: YesNoQuestion | None = None
     claim_dates: tuple[ClaimDates, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
 
     @property
     def topic(self) -> str:
@@ -50,6 +53,8 @@ class Understanding:
             data["dates"] = {"since": self.dates.since, "until": self.dates.until, "latest": self.dates.latest}
         if self.yes_no is not None:
             data["yes_no"] = self.yes_no.to_dict()
+        if self.anchors:
+            data["anchors"] = [a.to_dict() for a in self.anchors]
         return data
 
 
@@ -78,7 +83,7 @@ class Reader:
             claim_dates = tuple(
                 _indexed(_dates_within(found, claim.start, claim.end), self.catalog) for claim in yes_no.claims
             )
-        return Understanding(question, kind, sources, mentions, dates, yes_no, claim_dates)
+        return Understanding(question, kind, sources, mentions, dates, yes_no, claim_dates, anchors(question, mentions))
 
 
 def _dates_within(found: list, start: int, end: int) -> ClaimDates:  # type: ignore[type-arg]

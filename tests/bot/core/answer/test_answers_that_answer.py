@@ -136,11 +136,21 @@ def test_both_sources_must_each_say_it(newsroom: Pipeline) -> None:
         "What did the audit find?",
         "Did Hallstead Robotics say the recall would delay its new product launch?",
         "Who is the chief executive of the port of Rotterdam?",  # the articles name only Hallstead's
+        "According to Bloomberg, how much will the Hallstead robot recall cost?",  # Bloomberg is not indexed
+        "Did Bloomberg report that customers will not be charged for the Hallstead repair?",
+        "Which Siemens executive said the robot fault came from a sensor supplier?",
+        "How much will the recall of the Hallstead X200 robots cost?",  # no X200 in the articles
     ],
 )
 def test_the_tempting_refusal(newsroom: Pipeline, question: str) -> None:
     answer = ask(newsroom, question)
     assert answer.refused and answer.verdict is None and answer.citations == []
+
+
+def test_an_indexed_publication_in_the_same_place_answers(newsroom: Pipeline) -> None:
+    answer = ask(newsroom, "According to Reuters, how much will the Hallstead robot recall cost?")
+    assert not answer.refused and "$40 million" in answer.citations[0].quote
+    assert "anchors" not in answer.understood
 
 
 def test_json_shows_what_was_understood(newsroom: Pipeline) -> None:

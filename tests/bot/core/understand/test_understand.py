@@ -31,6 +31,9 @@ CATALOG = Catalog("g1", {"Reuters": 3, "The Courier": 2, "The Roar | Sports Writ
         ("Did Hallstead Robotics say customers would have to pay?", types.YES_NO),
         ("Between the report from A and the report from B, is there consistency in the focus?", types.YES_NO),
         ("What did ZTE say about source code?", types.OPEN),
+        ("According to Reuters, how much will the recall cost?", types.NUMBER),
+        ("When did Hallstead, which makes robots, announce the recall?", types.DATE),
+        ("Considering the Reuters and Courier reports, which company recalled robots?", types.ORGANISATION),
     ],
 )
 def test_answer_type(question: str, kind: str) -> None:

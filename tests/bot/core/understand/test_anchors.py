@@ -1,0 +1,50 @@
+"""What a question rests on: publications that are not indexed, the answer's qualifier, model numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.understand.anchors import MODEL, PUBLICATION, QUALIFIER, anchors, missing
+from bot.core.understand.sources import SourceMatcher
+
+MATCHER = SourceMatcher(["Reuters", "The Verge", "The Age"])
+
+
+def read(question: str) -> list[tuple[str, str]]:
+    return [(a.text, a.kind) for a in anchors(question, MATCHER.find(question))]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("According to Bloomberg, how much did the recall cost?", [("Bloomberg", PUBLICATION)]),
+        ("According to The Verge and Bloomberg, who resigned?", [("Bloomberg", PUBLICATION)]),
+        ("Considering a Le Monde profile of the startup, who led it?", [("Le Monde", PUBLICATION)]),
+        ("What did a piece by The Washington Post say?", [("Washington Post", PUBLICATION)]),
+        ("Which Microsoft executive announced the team?", [("Microsoft", QUALIFIER)]),
+        ("What is the price of the 1TB model, and of the 512GB one?", [("1TB", MODEL), ("512GB", MODEL)]),
+    ],
+)
+def test_anchors_are_read(question: str, expected: list[tuple[str, str]]) -> None:
+    assert read(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "According to Reuters, how much did the recall cost?",  # indexed: metadata, not text
+        "Which company, according to Megan Grey in 'The Age', manipulates search?",  # a person quoted there
+        "According to The Verge, Bankman-Fried persuaded whom to join him?",  # not a list of publications
+        "Which company did the 4th-quarter report name?",  # an ordinal is no model number
+        "Which company reported the loss?",
+    ],
+)
+def test_what_is_not_an_anchor(question: str) -> None:
+    assert read(question) == []
+
+
+def test_an_anchor_is_missing_unless_all_its_words_are_present() -> None:
+    found = anchors("What did the Times of India report?", [])
+    assert [a.text for a in found] == ["Times of India"]
+    assert [a.text for a in missing(found, {"time"})] == ["Times of India"]
+    assert missing(found, {"time", "india"}) == []
