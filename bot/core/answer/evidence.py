@@ -10,6 +10,9 @@ much" one with an amount, "when" one with a date. Embedding is the expensive par
 from __future__ import annotations
 
 import re
+import weakref
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -31,6 +34,27 @@ _MONEY = re.compile(
 )
 _MONEY_QUESTION = re.compile(r"\b(?:cost|costs|price|pay|paid|worth|spend|spent|charge|fee|fine|raise|raised)\b", re.I)
 _COUNT = re.compile(r"\b\d[\d,.]*\b(?!\s*(?:am|pm))")
+SENTENCE_CACHE = 4096
+"""Evidence sentence vectors kept per embedder (about 6 MB at 384 dimensions): ranking, each claim's
+support and citation checks embed many of the same sentences, and a conversation returns to the same
+articles. Embedding is most of an extractive answer's time."""
+_SENTENCES: weakref.WeakKeyDictionary[Embedder, OrderedDict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """`embedder.embed(texts)`, computing only the sentences not embedded recently."""
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    cache = _SENTENCES.setdefault(embedder, OrderedDict())
+    todo = list(dict.fromkeys(t for t in texts if t not in cache))
+    if todo:
+        cache.update(zip(todo, embedder.embed(todo), strict=True))
+    for text in texts:
+        cache.move_to_end(text)
+    vectors = np.stack([cache[t] for t in texts])
+    while len(cache) > SENTENCE_CACHE:
+        cache.popitem(last=False)
+    return vectors
 
 
 @dataclass(frozen=True)
@@ -129,7 +153,7 @@ def rank(
         :shortlist_size
     ]
     # The question's vector is the one retrieval just computed (the embedder caches recent queries).
-    semantic = embedder.embed([c.text for c in shortlist]) @ embedder.embed_query(question)
+    semantic = sentence_vectors(embedder, [c.text for c in shortlist]) @ embedder.embed_query(question)
     scored = []
     for candidate, cosine in zip(shortlist, semantic, strict=True):
         words_share = lexical[id(candidate)]
@@ -145,6 +169,6 @@ def support(embedder: Embedder, claim: str, sentences: list[Candidate]) -> np.nd
     if not sentences:
         return np.zeros(0)
     claim_terms = set(stems(claim))
-    cosine = embedder.embed([c.text for c in sentences]) @ embedder.embed_query(claim)
+    cosine = sentence_vectors(embedder, [c.text for c in sentences]) @ embedder.embed_query(claim)
     share = np.array([len(claim_terms & c.stems) / len(claim_terms) if claim_terms else 0.0 for c in sentences])
     return 0.6 * cosine + 0.4 * share

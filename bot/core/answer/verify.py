@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.core.answer.evidence import Candidate
+from bot.core.answer.evidence import Candidate, sentence_vectors
 from bot.core.citations.markers import claims, normalise
 from bot.core.models import Correction
 from bot.core.text import STOPWORDS, stems
@@ -87,7 +87,7 @@ class Verifier:
 
     def _scores(self, sentences: list[str], evidence: Sequence[Candidate]) -> np.ndarray:
         """support[i, j]: how well evidence j + 1 supports sentence i."""
-        cosine = self.embedder.embed(sentences) @ self.embedder.embed([c.text for c in evidence]).T
+        cosine = self.embedder.embed(sentences) @ sentence_vectors(self.embedder, [c.text for c in evidence]).T
         share = np.zeros_like(cosine)
         for i, sentence in enumerate(sentences):
             terms = set(stems(sentence))
