@@ -58,7 +58,9 @@ class Name:
     @property
     def person_like(self) -> bool:
         words = [w.lower().strip(".,'’") for w in self.words]
-        return 2 <= len(words) <= 4 and not any(w in _ORG_WORDS for w in words) and not self.text.isupper()
+        if any(c.isdigit() for c in self.text) or self.text.isupper():  # "GPT-4", "NFL": not a person
+            return False
+        return 2 <= len(words) <= 4 and not any(w in _ORG_WORDS for w in words)
 
 
 _CONNECTIVES = frozenset(
@@ -81,21 +83,29 @@ def _edge_word(word: str, first: bool) -> bool:
 
 
 def names(sentence: str) -> list[Name]:
-    """Capitalised name runs in `sentence`, with a capitalised sentence opener or stopword trimmed off."""
-    found: list[Name] = []
+    """Capitalised name runs in `sentence`, with a capitalised sentence opener or stopword trimmed off; a
+    possessive ends a name ("Google’s Prabhakar Raghavan" is two)."""
+    runs: list[list[tuple[int, int]]] = []
     for match in _NAME.finditer(sentence):
-        tokens = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\S+", match.group(0))]
-        while tokens and _edge_word(sentence[tokens[0][0] : tokens[0][1]], first=not sentence[: tokens[0][0]].strip()):
-            tokens.pop(0)
-        while tokens and _edge_word(sentence[tokens[-1][0] : tokens[-1][1]], first=False):
-            tokens.pop()
-        if not tokens:
-            continue
-        start = tokens[0][0]
-        text = sentence[start : tokens[-1][1]].rstrip(".,'’\"”").removesuffix("’s").removesuffix("'s")
-        if len(text) >= 2:
-            found.append(Name(text, start, start + len(text)))
-    return found
+        runs.append([])
+        for word in re.finditer(r"\S+", match.group(0)):
+            runs[-1].append((match.start() + word.start(), match.start() + word.end()))
+            if word.group(0).endswith(("’s", "'s")):
+                runs.append([])
+    return [name for run in runs if (name := _trimmed(sentence, run)) is not None]
+
+
+def _trimmed(sentence: str, tokens: list[tuple[int, int]]) -> Name | None:
+    """The name the word spans `tokens` hold once edge words are trimmed off, if any."""
+    while tokens and _edge_word(sentence[tokens[0][0] : tokens[0][1]], first=not sentence[: tokens[0][0]].strip()):
+        tokens = tokens[1:]
+    while tokens and _edge_word(sentence[tokens[-1][0] : tokens[-1][1]], first=False):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    start = tokens[0][0]
+    text = sentence[start : tokens[-1][1]].rstrip(".,'’\"”").removesuffix("’s").removesuffix("'s")
+    return Name(text, start, start + len(text)) if len(text) >= 2 else None
 
 
 def has_number(sentence: str) -> bool:

@@ -22,6 +22,7 @@ from dataclasses import replace
 from bot.core.answer import entities, evidence, roles, verdict
 from bot.core.answer.evidence import Candidate, Ranking
 from bot.core.answer.gate import DEFAULTS, Thresholds, refuses, unanchored
+from bot.core.answer.terms import QuestionTerms
 from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.markers import strip_markers
 from bot.core.condense import condense_heuristic
@@ -80,7 +81,7 @@ class ExtractiveAnswerer:
                 if not ranked:
                     return refusal(question, closest, self.name)
             pool = [c for c in ranking.candidates if role is None or roles.holds_role(c.text, role, c.hit.chunk.title)]
-            named = _named_answer(question, ranked, pool, kind, understanding)
+            named = _named_answer(question, ranked, pool, kind, understanding, ranking.terms)
             if named is not None:
                 return named
         if understanding is not None and understanding.dates.latest:
@@ -126,15 +127,26 @@ class ExtractiveAnswerer:
         return condense_heuristic(history, question)
 
 
+LEXICAL_VOTE = 4.0
+"""A name's vote from a sentence grows with the share of the question's words that sentence holds: the
+answer to a multi-clause question is named where its clauses are described, not wherever it recurs."""
+
+
 def _named_answer(
-    question: str, ranked: list[Candidate], pool: list[Candidate], kind: str, understanding: Understanding | None
+    question: str,
+    ranked: list[Candidate],
+    pool: list[Candidate],
+    kind: str,
+    understanding: Understanding | None,
+    terms: QuestionTerms,
 ) -> Answer | None:
     """The name the evidence agrees on, first, then the sentences that hold it; None when there is none.
 
     Every name the question does not already contain is counted over all evidence sentences, weighted by
-    the sentence's rank among the hits, and names sharing a last word ("Bankman-Fried", "Sam
-    Bankman-Fried") count as one, shown in their longest form. A name found in several articles counts
-    more: a multi-source question's answer is what its sources have in common.
+    the sentence's score, its hit's rank and, most, the share of the question's words it holds; names
+    sharing a last word ("Bankman-Fried", "Sam Bankman-Fried") count as one, shown in their longest form.
+    A name found in several articles counts more: a multi-source question's answer is what its sources
+    have in common.
     """
     known = evidence.question_words(question)
     for mention in understanding.mentions if understanding else ():
@@ -145,6 +157,7 @@ def _named_answer(
     forms: dict[str, str] = {}
     for candidate in pool:
         weight = max(scored.get(id(candidate), 0.0), 0.0) + 1.0 / (1 + candidate.hit_rank)
+        weight += LEXICAL_VOTE * terms.coverage(set(candidate.stems))
         for name in entities.new_names(candidate.text, known):
             key = name.words[-1].lower()
             if key in known:
