@@ -25,6 +25,7 @@ comes with the sentences that decided it as citations.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.answer.evidence import Candidate, support
@@ -95,6 +96,8 @@ _SPELLED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s+[a-z]+)", re
 "one", which is as often a pronoun ("one of the ...") as a count."""
 _DIGITS = re.compile(r"(?<![\w-])(?:\d[\d,.]*\d|\d)(?![\w-])")
 """A number standing on its own ("$1,000", "3.5"), not part of a name ("GPT-4", "Bet365")."""
+_COUNTED = re.compile(r"\s+([a-z][a-z-]+)")
+"""The word after a count: what it counts ("3,000 robots"); a capitalised word is a name, not a unit."""
 _SHARE = re.compile(r"\s*(?:%|percent|per cent|percentage)")
 _CURRENCY = re.compile(r"[$€£¥]\s*$")
 _BELOW = {"less than", "fewer than", "under", "below", "at most", "up to"}
@@ -252,12 +255,20 @@ def disagree(claim: str, sentence: str) -> bool:
     sentence_words = {t.lower().strip(".,") for t in _TOKEN.findall(sentence)}
     if any((a, b) in OPPOSITES for a in claim_words - sentence_words for b in sentence_words - claim_words):
         return True
-    claim_numbers = _numbers(claim)
-    sentence_numbers = _numbers(sentence)
-    for kind in {k for k, _ in claim_numbers} & {k for k, _ in sentence_numbers}:
-        if {n for k, n in claim_numbers if k == kind}.isdisjoint({n for k, n in sentence_numbers if k == kind}):
+    claim_numbers, sentence_numbers = _numbers(claim), _numbers(sentence)
+    for group in (lambda kind, unit: kind, lambda kind, unit: (kind, unit) if unit else None):
+        claimed = _grouped(claim_numbers, group)
+        said = _grouped(sentence_numbers, group)
+        if any(claimed[key].isdisjoint(said[key]) for key in claimed.keys() & said.keys() if key is not None):
             return True
     return bool(_bounds(claim) & {(n, -side) for n, side in _bounds(sentence)})
+
+
+def _grouped(numbers: set[tuple[str, str, str]], key: Callable[[str, str], object]) -> dict[object, set[str]]:
+    out: dict[object, set[str]] = {}
+    for kind, value, unit in numbers:
+        out.setdefault(key(kind, unit), set()).add(value)
+    return out
 
 
 def _bounds(text: str) -> set[tuple[str, int]]:
@@ -265,15 +276,19 @@ def _bounds(text: str) -> set[tuple[str, int]]:
     return {(m.group(2).replace(",", ""), -1 if m.group(1).lower() in _BELOW else 1) for m in _BOUND.finditer(text)}
 
 
-def _numbers(text: str) -> set[tuple[str, str]]:
-    """Each number with its kind: a share ("6%"), an amount ("$40"), or a count. Only numbers of one kind
-    can differ: "rose 6%" says nothing against "3,000 robots"."""
+def _numbers(text: str) -> set[tuple[str, str, str]]:
+    """Each number with its kind — a share ("6%"), an amount ("$40") or a count — and, for a count, what it
+    counts (the next word's stem: "victori" in "9 victories"). Only numbers of one kind can differ ("rose
+    6%" says nothing against "3,000 robots"), and counts of one thing differ even beside other numbers:
+    "nine victories in his first three years" against "seven victories ... three years"."""
     text = _SPELLED.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], _DATE_WORDS.sub(" ", text))
     found = set()
     for m in _DIGITS.finditer(text):
         after, before = text[m.end() : m.end() + 12].lower(), text[max(0, m.start() - 2) : m.start()]
         kind = "share" if _SHARE.match(after) else ("amount" if _CURRENCY.search(before) else "count")
-        found.add((kind, m.group(0).replace(",", "").rstrip(".")))
+        counted = _COUNTED.match(text, m.end()) if kind == "count" else None
+        unit = (stems(counted.group(1))[:1] or [""])[0] if counted else ""
+        found.add((kind, m.group(0).replace(",", "").rstrip("."), unit))
     return found
 
 

@@ -19,8 +19,8 @@ A date may be when something was reported ("the report from The Verge on 2023-11
 launch"). `DateMention.reported` is true for the first kind: a relative or month/year expression, one
 with a reporting word (report, published, article, said ...) shortly before it, or one in a clause that
 describes a report ("the report on the launch of GPT-4 with vision on September 28, 2023"), unless it is
-possessive ("last week's game", "Sunday's match": when the event happened). Only those may limit which articles are
-searched (`publication_frame`).
+possessive ("last week's game", "Sunday's match": when the event happened) or compared to ("just like
+today", "than last year"). Only those may limit which articles are searched (`publication_frame`).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
+_COMPARED = re.compile(r"\b(?:like|unlike|than)\s+$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;.?!]")
 _REPORT_CLAUSE = re.compile(
     r"\bthe\s+(?:\S+\s+)?(?:report|article|piece|story)\s+(?:on|about|regarding|concerning|discussing)\b", re.IGNORECASE
@@ -162,9 +163,12 @@ def _mention(question: str, start: int, end: int, span: tuple[dt.date, dt.date],
     lead = _LEAD.search(head)
     word = lead["word"].lower() if lead else ("in" if kind in {"my", "y", "rel", "past"} else "on")
     possessive = question[end : end + 2] in {"'s", "’s"}  # "last week's game": when it happened
+    compared = _COMPARED.search(head) is not None  # "just like today", "than last year": a time compared to
     clause = _CLAUSE.split(question[:start])[-1]
     described = _REPORT_CLAUSE.search(clause) is not None  # "the report on <what> on <date>"
-    reported = (kind in {"my", "rel", "past"} or _REPORTING.search(head) is not None or described) and not possessive
+    reported = (kind in {"my", "rel", "past"} or _REPORTING.search(head) is not None or described) and not (
+        possessive or compared
+    )
     if word == "before":
         return DateMention(start, end, text, "before", None, (first - dt.timedelta(days=1)).isoformat(), reported)
     if word == "after":

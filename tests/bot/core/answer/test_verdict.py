@@ -56,6 +56,7 @@ def test_a_claim_that_is_only_a_source_falls_back_to_the_topic_without_framing()
         ("a price cut for the robot on Amazon", "The robot is down to $80 on Amazon, which isn’t an all-time low."),
         ("sellers set non-competitive prices", "Some sellers might set prices that aren’t competitive."),
         ("it released a lite model rather than the full model", "It didn’t release the full model, only a lite one."),
+        ("it recalled 3,000 robots in two weeks", "It recalled 3,000 robots within 14 days."),
     ],
 )
 def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: str) -> None:
@@ -74,6 +75,7 @@ def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: st
         ("Hallstead shares rose 5% on Tuesday", "Hallstead shares rose 6 percent on Tuesday."),
         ("the recall cost $40 million", "The recall cost $30 million."),
         ("the team won nine games in 2021", "The team won seven games in 2021."),
+        ("he won nine games in his first three years", "He won seven games during his first three years."),
         ("the $80 price is an all-time low", "The price is down to $80, which isn’t an all-time low."),
     ],
 )

@@ -138,6 +138,15 @@ def test_a_possessive_date_says_when_something_happened_not_when_it_was_reported
     assert (reported.dates.since, reported.dates.until) == ("2026-05-11", "2026-05-17")
 
 
+def test_a_time_compared_to_is_not_when_something_was_reported() -> None:
+    understood = Reader(CATALOG).understand(
+        "Does the Reuters article say that, just like today, robots were recalled, while The Courier says shares rose?"
+    )
+    assert (understood.dates.since, understood.dates.until) == (None, None)
+    assert understood.yes_no is not None
+    assert all((d.since, d.until) == (None, None) for d in understood.claim_dates)
+
+
 def test_a_source_name_is_not_read_as_a_date_or_as_recency() -> None:
     catalog = Catalog("g2", {"Business Today | Latest Stock Market News": 2, "Reuters": 2}, "2026-03-02", "2026-05-20")
     understood = Reader(catalog).understand(
