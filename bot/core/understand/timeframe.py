@@ -10,7 +10,8 @@ Rules (each a regular expression; the first that claims a span keeps it):
 - a preceding before / after / since / until / by turns a day into an open bound ("before October 1"
   ends the day before); "between X and Y" and "from X to Y" span both;
 - "a date other than X" names no bound (relation `not`); "the same day/date" names none (`relative`);
-- recency ("latest", "most recent", "newest", "recent news", "recently") sets `latest`.
+- recency ("latest", "most recent", "newest", "recent news", "recently") sets `latest`;
+- nothing inside quotation marks is a date: "the 'starting today' explainer" quotes a title.
 Relative expressions resolve against `anchor`, which the caller sets to the newest indexed article's
 date: a static archive answers "last week" about its own last week, a live feed about this one.
 
@@ -59,6 +60,8 @@ _REPORTING = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
+_QUOTED = re.compile(r"(?<![\w'‘’])['‘\"“](?=\w)[^'’\"”?]*?(?<=[\w.!?,])['’\"”](?!\w)")
+"""A quoted phrase ("the 'starting today' explainer"): a title or someone's words, not a date of the question's."""
 _COMPARED = re.compile(r"\b(?:like|unlike|than)\s+$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;.?!]")
 _REPORT_CLAUSE = re.compile(
@@ -134,7 +137,7 @@ def _relative(word: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
 
 def date_mentions(question: str, anchor: dt.date) -> list[DateMention]:
     """Every date expression in `question`, in order, with its bounds (see the module docstring)."""
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _QUOTED.finditer(question)]
     found: list[DateMention] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(question):

@@ -147,6 +147,15 @@ def test_a_time_compared_to_is_not_when_something_was_reported() -> None:
     assert all((d.since, d.until) == (None, None) for d in understood.claim_dates)
 
 
+def test_a_quoted_phrase_holds_no_date() -> None:
+    found = question_dates(
+        "Did Reuters publish its 'recall starts today' story before The Courier?", dt.date(2026, 5, 20)
+    )
+    assert (found.since, found.until) == (None, None)
+    dated = question_dates("Did Reuters' report on 2026-03-02 mention 'the recall'?", dt.date(2026, 5, 20))
+    assert (dated.since, dated.until) == ("2026-03-02", "2026-03-02"), "an apostrophe opens no quote"
+
+
 def test_a_source_name_is_not_read_as_a_date_or_as_recency() -> None:
     catalog = Catalog("g2", {"Business Today | Latest Stock Market News": 2, "Reuters": 2}, "2026-03-02", "2026-05-20")
     understood = Reader(catalog).understand(
