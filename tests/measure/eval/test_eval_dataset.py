@@ -204,3 +204,15 @@ def test_seeds_gold_set_quotes_are_verbatim_in_the_loaded_article(tmp_path: Path
         assert query.answerable == bool(query.evidence) == bool(query.answers), query.id
         for evidence in query.evidence:
             assert evidence.quote in texts[evidence.article_id], (query.id, evidence.quote)
+
+
+def test_held_out_set_loads_over_the_shared_corpus(shared_eval_dir: Path) -> None:
+    dataset = load_dataset(REPO / "measure" / "gold" / "multihop-heldout")
+    texts = {a.id: a.text for a in dataset.articles}
+    assert len(dataset.queries) == 80 and len(texts) == 170
+    categories = {q.category for q in dataset.queries}
+    assert categories == {"inference", "comparison", "temporal", "null"}
+    for query in dataset.queries:
+        assert query.answerable == bool(query.evidence) == (query.category != "null"), query.id
+        for evidence in query.evidence:
+            assert evidence.quote in texts[evidence.article_id], (query.id, evidence.quote)
