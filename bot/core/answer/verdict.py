@@ -25,7 +25,6 @@ comes with the sentences that decided it as citations.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.answer.evidence import Candidate, support
@@ -256,18 +255,19 @@ def disagree(claim: str, sentence: str) -> bool:
     if any((a, b) in OPPOSITES for a in claim_words - sentence_words for b in sentence_words - claim_words):
         return True
     claim_numbers, sentence_numbers = _numbers(claim), _numbers(sentence)
-    for group in (lambda kind, unit: kind, lambda kind, unit: (kind, unit) if unit else None):
-        claimed = _grouped(claim_numbers, group)
-        said = _grouped(sentence_numbers, group)
-        if any(claimed[key].isdisjoint(said[key]) for key in claimed.keys() & said.keys() if key is not None):
+    for by_unit in (False, True):
+        claimed, said = _values(claim_numbers, by_unit), _values(sentence_numbers, by_unit)
+        if any(claimed[key].isdisjoint(said[key]) for key in claimed.keys() & said.keys()):
             return True
     return bool(_bounds(claim) & {(n, -side) for n, side in _bounds(sentence)})
 
 
-def _grouped(numbers: set[tuple[str, str, str]], key: Callable[[str, str], object]) -> dict[object, set[str]]:
-    out: dict[object, set[str]] = {}
+def _values(numbers: set[tuple[str, str, str]], by_unit: bool) -> dict[tuple[str, str], set[str]]:
+    """The numbers' values by kind, or by kind and what they count (only counts that say what)."""
+    out: dict[tuple[str, str], set[str]] = {}
     for kind, value, unit in numbers:
-        out.setdefault(key(kind, unit), set()).add(value)
+        if not by_unit or unit:
+            out.setdefault((kind, unit if by_unit else ""), set()).add(value)
     return out
 
 
