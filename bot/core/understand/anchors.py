@@ -36,7 +36,7 @@ _SLOTS = (
     ),
     re.compile(rf"\b(?:{_KINDS}|reported|published|written|posted)\s+(?:by|from|in)\s+(?:the\s+)?(?P<names>{_LIST})"),
     re.compile(rf"\b(?:a|an|the|another)\s+(?P<names>{_NAME})(?:['’]s)?\s+{_KINDS}\b"),
-    re.compile(rf"\b(?i:did|does|has|had)\s+(?:the\s+)?(?P<names>{_NAME})\s+(?:report|say|write|publish)"),
+    re.compile(rf"\b(?i:did|does|has|had)\s+(?:the\s+)?(?P<names>{_NAME})\s+(?:report|write|publish)"),
 )
 _QUALIFIER = re.compile(rf"\b(?:[Ww]hich|[Ww]hat)\s+(?P<names>{_NAME})\s+[a-z]")
 _MODEL = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{2,}\b")
@@ -67,9 +67,9 @@ def anchors(question: str, mentions: Sequence[SourceMention]) -> tuple[Anchor, .
     found: list[Anchor] = []
     for pattern in _SLOTS:
         for match in pattern.finditer(question):
-            found += _names(question, match, PUBLICATION, mentions)
+            found += _names(match, PUBLICATION, mentions)
     for match in _QUALIFIER.finditer(question):
-        found += _names(question, match, QUALIFIER, mentions)
+        found += _names(match, QUALIFIER, mentions)
     for match in _MODEL.finditer(question):
         if not _ORDINAL.match(match.group(0)) and not _inside(match.start(), match.end(), mentions):
             found.append(Anchor(match.group(0), MODEL, match.start()))
@@ -85,7 +85,7 @@ def missing(found: Sequence[Anchor], present: set[str]) -> list[Anchor]:
     return [a for a in found if not a.terms <= present]
 
 
-def _names(question: str, match: re.Match[str], kind: str, mentions: Sequence[SourceMention]) -> list[Anchor]:
+def _names(match: re.Match[str], kind: str, mentions: Sequence[SourceMention]) -> list[Anchor]:
     """Each name of a matched list ("The Verge and Bloomberg"), leading "the" and quotes off; indexed
     sources left out."""
     text, offset = match.group("names"), match.start("names")

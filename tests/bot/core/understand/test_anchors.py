@@ -22,6 +22,7 @@ def read(question: str) -> list[tuple[str, str]]:
         ("Considering a Le Monde profile of the startup, who led it?", [("Le Monde", PUBLICATION)]),
         ("What did a piece by The Washington Post say?", [("Washington Post", PUBLICATION)]),
         ("Which Microsoft executive announced the team?", [("Microsoft", QUALIFIER)]),
+        ("Did Bloomberg report that the talks failed?", [("Bloomberg", PUBLICATION)]),
         ("What is the price of the 1TB model, and of the 512GB one?", [("1TB", MODEL), ("512GB", MODEL)]),
     ],
 )
@@ -37,6 +38,7 @@ def test_anchors_are_read(question: str, expected: list[tuple[str, str]]) -> Non
         "According to The Verge, Bankman-Fried persuaded whom to join him?",  # not a list of publications
         "Which company did the 4th-quarter report name?",  # an ordinal is no model number
         "Which company reported the loss?",
+        "Did Elon Musk say the launch would slip?",  # a person saying something is not a publication
     ],
 )
 def test_what_is_not_an_anchor(question: str) -> None:
