@@ -10,6 +10,7 @@ much" one with an amount, "when" one with a date. Embedding is the expensive par
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -39,22 +40,26 @@ SENTENCE_CACHE = 4096
 support and citation checks embed many of the same sentences, and a conversation returns to the same
 articles. Embedding is most of an extractive answer's time."""
 _SENTENCES: weakref.WeakKeyDictionary[Embedder, OrderedDict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()  # Slack answers in worker threads; embedding itself runs outside it
 
 
 def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     """`embedder.embed(texts)`, computing only the sentences not embedded recently."""
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
-    cache = _SENTENCES.setdefault(embedder, OrderedDict())
-    todo = list(dict.fromkeys(t for t in texts if t not in cache))
+    with _LOCK:
+        cache = _SENTENCES.setdefault(embedder, OrderedDict())
+        known = {t: cache[t] for t in texts if t in cache}
+    todo = list(dict.fromkeys(t for t in texts if t not in known))
     if todo:
-        cache.update(zip(todo, embedder.embed(todo), strict=True))
-    for text in texts:
-        cache.move_to_end(text)
-    vectors = np.stack([cache[t] for t in texts])
-    while len(cache) > SENTENCE_CACHE:
-        cache.popitem(last=False)
-    return vectors
+        known.update(zip(todo, embedder.embed(todo), strict=True))
+    with _LOCK:
+        for text in texts:
+            cache[text] = known[text]
+            cache.move_to_end(text)
+        while len(cache) > SENTENCE_CACHE:
+            cache.popitem(last=False)
+    return np.stack([known[t] for t in texts])
 
 
 @dataclass(frozen=True)

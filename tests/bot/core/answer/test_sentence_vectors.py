@@ -38,3 +38,16 @@ def test_the_cache_is_bounded(embedder, monkeypatch) -> None:  # type: ignore[no
     evidence.sentence_vectors(counting, ["one sentence here.", "two sentences here.", "three sentences here."])
     evidence.sentence_vectors(counting, ["one sentence here."])
     assert counting.asked.count("one sentence here.") == 2, "the oldest was dropped past the bound"
+
+
+def test_threads_share_the_cache_safely(embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(evidence, "SENTENCE_CACHE", 3)  # every call evicts what another thread just added
+    texts = [f"Sentence number {i} about the recall." for i in range(6)]
+    expected = embedder.embed(texts)
+    batches = [texts[i % 6 :] + texts[: i % 6] for i in range(24)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda batch: evidence.sentence_vectors(embedder, batch), batches))
+    for batch, vectors in zip(batches, results, strict=True):
+        assert np.allclose(vectors, expected[[texts.index(t) for t in batch]], atol=1e-5)
