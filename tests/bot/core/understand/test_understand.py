@@ -32,6 +32,7 @@ CATALOG = Catalog("g1", {"Reuters": 3, "The Courier": 2, "The Roar | Sports Writ
         ("Between the report from A and the report from B, is there consistency in the focus?", types.YES_NO),
         ("What did ZTE say about source code?", types.OPEN),
         ("According to Reuters, how much will the recall cost?", types.NUMBER),
+        ("According to Reuters, did Hallstead say customers would pay?", types.YES_NO),
         ("When did Hallstead, which makes robots, announce the recall?", types.DATE),
         ("Considering the Reuters and Courier reports, which company recalled robots?", types.ORGANISATION),
     ],
