@@ -299,6 +299,24 @@ def test_the_refusal_gate_refuses_without_calling_the_model(server, tmp_path, hi
     assert server.completions == []
 
 
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("According to Bloomberg, when did the Geneva talks end?", True),  # Bloomberg is not indexed
+        ("According to Example Times, when did the Geneva talks end?", False),
+    ],
+)
+def test_a_question_resting_on_an_unindexed_publication_is_refused_before_the_model(
+    server, tmp_path, hits, question: str, refused: bool
+) -> None:  # type: ignore[no-untyped-def]
+    catalog = Catalog("1", {"Example Times": 1, "Business Daily": 1, "River Gazette": 1}, "2024-03-01", "2024-05-20")
+    understanding = Reader(catalog).understand(question)
+    reply = Reply(text="The talks ended without a deal on Friday [1].")
+    answer = answerer_for(server, tmp_path, reply).answer(question, hits, understanding=understanding)
+    assert answer.refused is refused
+    assert len(server.completions) == (0 if refused else 1)
+
+
 def test_a_streamed_refusal_shows_no_tokens(server, tmp_path, hits) -> None:
     tokens: list[str] = []
     answerer = answerer_for(server, tmp_path, Reply(text="NOT_IN_SOURCES."))
