@@ -13,8 +13,9 @@ import re
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -82,12 +83,18 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Scored sentences, best first, with the question's terms and every stem the hits contain."""
+    """The question's terms, every stem the hits contain, their sentences, and (`ranked`) the shortlist
+    scored by meaning, best first: embedded on first use, since a yes/no answer its claims decide, or a
+    refusal, never needs it."""
 
     terms: QuestionTerms
-    ranked: list[Candidate]
-    retrieved: set[str]
-    candidates: list[Candidate]
+    score: Callable[[], list[Candidate]] = field(repr=False, compare=False)
+    retrieved: set[str] = field(default_factory=set)
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @cached_property
+    def ranked(self) -> list[Candidate]:
+        return self.score()
 
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
@@ -147,7 +154,7 @@ def rank(
         retrieved |= set(stems(hit.chunk.title))
     retrieved = with_synonyms(retrieved)
     if not pool:
-        return Ranking(terms, [], retrieved, [])
+        return Ranking(terms, list, retrieved, [])
     named = [c for c in pool if c.hit.chunk.source in sources]
     pool = named or pool
     known = question_words(question)
@@ -157,16 +164,19 @@ def rank(
     shortlist = sorted(pool, key=lambda c: -(lexical[id(c)] + bonus[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))[
         :shortlist_size
     ]
-    # The question's vector is the one retrieval just computed (the embedder caches recent queries).
-    semantic = sentence_vectors(embedder, [c.text for c in shortlist]) @ embedder.embed_query(question)
-    scored = []
-    for candidate, cosine in zip(shortlist, semantic, strict=True):
-        words_share = lexical[id(candidate)]
-        score = semantic_weight * float(cosine) + (1 - semantic_weight) * words_share - 0.005 * candidate.hit_rank
-        score += bonus[id(candidate)]
-        scored.append(replace(candidate, score=score, semantic=float(cosine), lexical=words_share))
-    scored.sort(key=lambda c: (-c.score, c.hit.chunk.id, c.start))
-    return Ranking(terms, scored, retrieved, pool)
+
+    def score() -> list[Candidate]:
+        # The question's vector is the one retrieval just computed (the embedder caches recent queries).
+        semantic = sentence_vectors(embedder, [c.text for c in shortlist]) @ embedder.embed_query(question)
+        scored = []
+        for candidate, cosine in zip(shortlist, semantic, strict=True):
+            words_share = lexical[id(candidate)]
+            value = semantic_weight * float(cosine) + (1 - semantic_weight) * words_share
+            value += bonus[id(candidate)] - 0.005 * candidate.hit_rank
+            scored.append(replace(candidate, score=value, semantic=float(cosine), lexical=words_share))
+        return sorted(scored, key=lambda c: (-c.score, c.hit.chunk.id, c.start))
+
+    return Ranking(terms, score, retrieved, pool)
 
 
 def support(embedder: Embedder, claim: str, sentences: list[Candidate]) -> np.ndarray:

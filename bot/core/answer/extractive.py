@@ -62,17 +62,16 @@ class ExtractiveAnswerer:
         return result
 
     def _compose(self, question: str, ranking: Ranking, kind: str, understanding: Understanding | None) -> Answer:
-        ranked = ranking.ranked
-        if not ranked:
+        if not ranking.candidates:
             return refusal(question, [], self.name)
-        closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
-        if unanchored(ranking, understanding):
-            return refusal(question, closest, self.name)
-        if understanding is not None and understanding.yes_no is not None:
-            checked = self._yes_no(question, ranking, understanding)
+        anchored = not unanchored(ranking, understanding)
+        if anchored and understanding is not None and understanding.yes_no is not None:
+            checked = self._yes_no(question, ranking, understanding)  # needs no ranking by meaning
             if checked is not None:
                 return checked
-        if refuses(ranking, kind, self.thresholds):
+        ranked = ranking.ranked
+        closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
+        if not anchored or refuses(ranking, kind, self.thresholds):
             return refusal(question, closest, self.name)
         if kind in {types.PERSON, types.ORGANISATION}:
             role = roles.asked_role(question)

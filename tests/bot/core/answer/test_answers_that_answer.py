@@ -170,3 +170,22 @@ def test_the_answer_path_is_unchanged_without_understanding(newsroom: Pipeline, 
         cached.unlink()
     newsroom._reader = None
     assert ask(newsroom, "Who is the chief executive of Hallstead Robotics?").answer == first.answer
+
+
+def test_a_decided_verdict_embeds_no_ranking_shortlist(newsroom: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from bot.core.answer import evidence, extractive
+
+    scored: list[str] = []
+    real_rank = evidence.rank
+
+    def counting_rank(question: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        ranking = real_rank(question, *args, **kwargs)
+        return replace(ranking, score=lambda: scored.append(question) or ranking.score())
+
+    monkeypatch.setattr(extractive.evidence, "rank", counting_rank)
+    decided = ask(newsroom, "Did Hallstead Robotics say customers would have to pay for the fix?")
+    assert decided.verdict == "no" and scored == []
+    ask(newsroom, "How much will the Hallstead robot recall cost?")
+    assert len(scored) == 1, "an answer that quotes the best sentences ranks them by meaning"

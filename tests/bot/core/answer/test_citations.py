@@ -65,7 +65,7 @@ TALKS = NUMBER["The talks ended without a deal on Friday."]
 
 
 def grounding(evidence: list[Candidate] = EVIDENCE) -> Grounding:
-    ranking = Ranking(QuestionTerms.build("q", []), list(evidence), set(), list(evidence))
+    ranking = Ranking(QuestionTerms.build("q", []), lambda: list(evidence), set(), list(evidence))
     return Grounding("open", ranking, list(evidence), False, [], None)
 
 
