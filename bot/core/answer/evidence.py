@@ -158,10 +158,11 @@ def rank(
     named = [c for c in pool if c.hit.chunk.source in sources]
     pool = named or pool
     known = question_words(question)
-    pool = [replace(c, typed=holds_type(kind, question, c.text, known)) for c in pool]
-    lexical = {id(c): terms.coverage(set(c.stems)) for c in pool}
+    pool = [
+        replace(c, typed=holds_type(kind, question, c.text, known), lexical=terms.coverage(set(c.stems))) for c in pool
+    ]
     bonus = {id(c): TYPE_BONUS if c.typed else 0.0 for c in pool}
-    shortlist = sorted(pool, key=lambda c: -(lexical[id(c)] + bonus[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))[
+    shortlist = sorted(pool, key=lambda c: -(c.lexical + bonus[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))[
         :shortlist_size
     ]
 
@@ -170,10 +171,9 @@ def rank(
         semantic = sentence_vectors(embedder, [c.text for c in shortlist]) @ embedder.embed_query(question)
         scored = []
         for candidate, cosine in zip(shortlist, semantic, strict=True):
-            words_share = lexical[id(candidate)]
-            value = semantic_weight * float(cosine) + (1 - semantic_weight) * words_share
+            value = semantic_weight * float(cosine) + (1 - semantic_weight) * candidate.lexical
             value += bonus[id(candidate)] - 0.005 * candidate.hit_rank
-            scored.append(replace(candidate, score=value, semantic=float(cosine), lexical=words_share))
+            scored.append(replace(candidate, score=value, semantic=float(cosine)))
         return sorted(scored, key=lambda c: (-c.score, c.hit.chunk.id, c.start))
 
     return Ranking(terms, score, retrieved, pool)

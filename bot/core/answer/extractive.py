@@ -22,7 +22,6 @@ from dataclasses import replace
 from bot.core.answer import entities, evidence, roles, verdict
 from bot.core.answer.evidence import Candidate, Ranking
 from bot.core.answer.gate import DEFAULTS, Thresholds, refuses, unanchored
-from bot.core.answer.terms import QuestionTerms
 from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.markers import strip_markers
 from bot.core.condense import condense_heuristic
@@ -80,7 +79,7 @@ class ExtractiveAnswerer:
                 if not ranked:
                     return refusal(question, closest, self.name)
             pool = [c for c in ranking.candidates if role is None or roles.holds_role(c.text, role, c.hit.chunk.title)]
-            named = _named_answer(question, ranked, pool, kind, understanding, ranking.terms)
+            named = _named_answer(question, ranked, pool, kind, understanding)
             if named is not None:
                 return named
         if understanding is not None and understanding.dates.latest:
@@ -132,12 +131,7 @@ answer to a multi-clause question is named where its clauses are described, not 
 
 
 def _named_answer(
-    question: str,
-    ranked: list[Candidate],
-    pool: list[Candidate],
-    kind: str,
-    understanding: Understanding | None,
-    terms: QuestionTerms,
+    question: str, ranked: list[Candidate], pool: list[Candidate], kind: str, understanding: Understanding | None
 ) -> Answer | None:
     """The name the evidence agrees on, first, then the sentences that hold it; None when there is none.
 
@@ -156,7 +150,7 @@ def _named_answer(
     forms: dict[str, str] = {}
     for candidate in pool:
         weight = max(scored.get(id(candidate), 0.0), 0.0) + 1.0 / (1 + candidate.hit_rank)
-        weight += LEXICAL_VOTE * terms.coverage(set(candidate.stems))
+        weight += LEXICAL_VOTE * candidate.lexical
         for name in entities.new_names(candidate.text, known):
             key = name.words[-1].lower()
             if key in known:
