@@ -65,6 +65,10 @@ class Chunk:
     source: str = ""
     url: str = ""
     author: str = ""
+    story_id: str | None = None
+    """The story (near-duplicate group) the article belongs to; None until stories are assigned."""
+    also_in: tuple[str, ...] = ()
+    """Other publications carrying the same story (wire copies), for "also carried by"."""
 
     @property
     def id(self) -> str:

@@ -19,6 +19,8 @@ class Hit:
     dense_rank: int | None = None
     keyword_rank: int | None = None
     dense_similarity: float | None = None
+    boost: float = 0.0
+    """Feedback's effect on this hit's article (positive: boosted, negative: down-weighted); 0 when none."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Citation:
     quote: str
     chunk_id: str
     score: float
+    story_id: str | None = None
+    also_in: tuple[str, ...] = ()
 
     @classmethod
     def from_chunk(cls, n: int, chunk: Chunk, quote: str, score: float) -> Citation:
@@ -48,6 +52,8 @@ class Citation:
             quote=quote,
             chunk_id=chunk.id,
             score=score,
+            story_id=chunk.story_id,
+            also_in=chunk.also_in,
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -96,6 +102,8 @@ class Answer:
     verdict: str | None = None
     understood: dict[str, object] = field(default_factory=dict)
     corrections: list[Correction] = field(default_factory=list)
+    boosts: dict[str, float] = field(default_factory=dict)
+    """Feedback boosts applied to the cited articles (article id → boost), so a user can see why."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
