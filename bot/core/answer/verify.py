@@ -58,12 +58,24 @@ def split_verdict(reply: str) -> tuple[str | None, str]:
     return match.group(1).lower(), rest[:1].upper() + rest[1:]
 
 
+@dataclass
+class _Check:
+    """One reply's verification state: what the question and titles name, and the judge calls spent.
+
+    Created per `verify` call, never kept on the `Verifier`: one verifier serves every Slack worker, and
+    two replies checked at once must not see each other's names or budget.
+    """
+
+    known: str
+    asked: int = 0
+
+
 class Verifier:
+    """Shared and stateless between calls: the embedder and the judge only."""
+
     def __init__(self, embedder: Embedder, judge: Judge | None = None) -> None:
         self.embedder = embedder
         self.judge = judge
-        self._known = ""
-        self._asked = 0
 
     def verify(self, reply: str, evidence: Sequence[Candidate], known: str = "") -> Verified:
         """`reply` checked against `evidence`; `known` (the question) may supply names a sentence repeats."""
@@ -73,12 +85,11 @@ class Verifier:
         sentences = [c for c in claims(text) if c.text]
         if not sentences or not evidence:
             return Verified("", model_verdict, corrections)
-        self._asked = 0
-        self._known = " ".join([known, *(f"{c.hit.chunk.title} {c.hit.chunk.source}" for c in evidence)]).lower()
+        check = _Check(" ".join([known, *(f"{c.hit.chunk.title} {c.hit.chunk.source}" for c in evidence)]).lower())
         scores = self._scores([c.text for c in sentences], evidence)
         kept: list[str] = []
         for claim, row in zip(sentences, scores, strict=True):
-            cites, correction = self._check(claim.text, claim.cites, row, evidence)
+            cites, correction = self._check(check, claim.text, claim.cites, row, evidence)
             if correction is not None:
                 corrections.append(correction)
             if cites:
@@ -95,21 +106,21 @@ class Verifier:
                 share[i] = [len(terms & c.stems) / len(terms) for c in evidence]
         return 0.6 * cosine + 0.4 * share
 
-    def _supports(self, sentence: str, cited: Sequence[Candidate], score: float) -> tuple[bool, bool]:
+    def _supports(self, check: _Check, sentence: str, cited: Sequence[Candidate], score: float) -> tuple[bool, bool]:
         """(supported, asked the judge): by score, then no new numbers, then no new names unless judged."""
         text = " ".join(c.text for c in cited)
         if score < JUDGE_FROM or _new_numbers(sentence, text):
             return False, False
-        doubtful = score < SUPPORTED or bool(_new_names(sentence, f"{text.lower()} {self._known}"))
+        doubtful = score < SUPPORTED or bool(_new_names(sentence, f"{text.lower()} {check.known}"))
         if not doubtful:
             return True, False
-        if self.judge is None or self._asked >= JUDGE_BUDGET:
+        if self.judge is None or check.asked >= JUDGE_BUDGET:
             return False, False
-        self._asked += 1
+        check.asked += 1
         return self.judge(sentence, text), True
 
     def _check(
-        self, sentence: str, cites: tuple[int, ...], row: np.ndarray, evidence: Sequence[Candidate]
+        self, check: _Check, sentence: str, cites: tuple[int, ...], row: np.ndarray, evidence: Sequence[Candidate]
     ) -> tuple[list[int], Correction | None]:
         """The evidence numbers the sentence keeps, and what was changed (None: nothing)."""
         best = float(row.max())
@@ -119,7 +130,7 @@ class Verifier:
         kept = [n for n in cites if float(row[n - 1]) >= JUDGE_FROM]
         if kept:
             top = max(float(row[n - 1]) for n in kept)
-            ok, judged = self._supports(sentence, [evidence[n - 1] for n in kept], top)
+            ok, judged = self._supports(check, sentence, [evidence[n - 1] for n in kept], top)
             if ok:
                 strong = [n for n in kept if float(row[n - 1]) >= SUPPORTED] or kept
                 dropped = tuple(n for n in cites if n not in strong)
@@ -135,7 +146,7 @@ class Verifier:
                 continue
             if float(row[j]) < JUDGE_FROM:
                 break
-            ok, asked = self._supports(sentence, [evidence[j]], float(row[j]))
+            ok, asked = self._supports(check, sentence, [evidence[j]], float(row[j]))
             judged |= asked
             if ok:
                 kind = "moved" if cites else "added"

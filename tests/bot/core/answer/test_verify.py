@@ -3,6 +3,8 @@ sentences nothing supports are removed; the judge is asked only in the grey zone
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.core.answer import verify
@@ -119,3 +121,43 @@ def test_the_judge_is_asked_at_most_the_budget_per_reply(embedder, evidence, mon
     verified = Verifier(embedder, judge).verify(" ".join(sentences), evidence)
     assert len(asked) == verify.JUDGE_BUDGET
     assert [c.kind for c in verified.corrections].count("removed") == len(sentences) - verify.JUDGE_BUDGET
+
+
+def test_two_replies_verified_at_once_keep_their_own_names_and_budget(embedder, evidence) -> None:
+    """One Verifier serves every Slack worker. Reply A is paused inside the judge while reply B is verified
+    from start to end; A's next sentence names a person only A's question mentions, so it must stand
+    without a judge, and B's identical sentence, whose question never names her, must not."""
+    a_waiting, b_done = threading.Event(), threading.Event()
+    asked: list[tuple[str, str]] = []
+
+    def judge(statement: str, text: str) -> bool:
+        owner = threading.current_thread().name
+        asked.append((owner, statement))
+        if owner == "A" and statement.startswith("Officials"):
+            a_waiting.set()
+            assert b_done.wait(60), "reply B never finished"
+        return statement.startswith("Officials")
+
+    verifier = Verifier(embedder, judge)
+    named = "Then Kessler said ZTE will open two more labs in Italy and Belgium [2]."
+    results: dict[str, verify.Verified] = {}
+
+    def run(name: str, reply: str, known: str) -> None:
+        results[name] = verifier.verify(reply, evidence, known)
+
+    a = threading.Thread(
+        target=run,
+        name="A",
+        args=("A", f"Officials in Rome welcomed the labs in Italy [2]. {named}", "What did Marta Kessler say?"),
+    )
+    a.start()
+    assert a_waiting.wait(60), "reply A never reached the judge"
+    b = threading.Thread(target=run, name="B", args=("B", named, "Where will ZTE open labs?"))
+    b.start()
+    b.join(60)
+    b_done.set()
+    a.join(60)
+    assert "Then Kessler said" in results["A"].text
+    assert not any(owner == "A" and s.startswith("Then Kessler") for owner, s in asked), "A's question names her"
+    assert results["B"].text == "", "B's question never names Kessler and the judge rejected her"
+    assert any(owner == "B" and s.startswith("Then Kessler") for owner, s in asked)
