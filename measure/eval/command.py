@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,10 +19,10 @@ from bot.cli.options import data_dir_option, fail, load_settings, print_json
 from bot.settings import Settings
 from index.errors import NewsbotError
 from measure.eval.compare import compare, format_deltas, load_summary
-from measure.eval.dataset import DatasetError, load_dataset
+from measure.eval.dataset import Dataset, DatasetError, load_dataset
 from measure.eval.judge import Judge, JudgeUnavailable, make_judge
 from measure.eval.report import fraction, write_report
-from measure.eval.run import IngestHook, QueryRun, prepare_index, run_queries
+from measure.eval.run import EvalIndex, IngestHook, QueryRun, prepare_index, run_queries
 from measure.eval.summary import score_outcome, summarize
 
 
@@ -37,6 +39,11 @@ from measure.eval.summary import score_outcome, summarize
     help="An earlier results.json to print the changes against.",
 )
 @click.option("--judge", is_flag=True, help="Also grade answers with an LLM (needs an LLM backend).")
+@click.option(
+    "--sweep",
+    metavar="SETTING=V1,V2,...",
+    help="Run once per value of an answer setting (e.g. NEWSBOT_VERDICT_MIN=0.8,0.9) and print a table.",
+)
 @data_dir_option
 def eval_command(
     dataset_dir: Path,
@@ -46,6 +53,7 @@ def eval_command(
     top_k: int | None,
     compare_with: Path | None,
     judge: bool,
+    sweep: str | None,
     data_dir: Path | None,
 ) -> None:
     """Score retrieval, answers, refusals and citations on DATASET_DIR and write a report."""
@@ -62,6 +70,7 @@ def eval_command(
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="--compare") from error
     grader = _judge(settings, err) if judge else None
+    swept = _parse_sweep(sweep, settings) if sweep else None
 
     try:
         with _progress(err) as progress:
@@ -74,6 +83,8 @@ def eval_command(
                 judge=grader,
                 on_done=(lambda _run: progress.advance(task)) if progress and task is not None else None,
             )
+            if swept is not None:
+                rows = _sweep(dataset, index, *swept)
     except NewsbotError as error:
         fail(str(error))
         return
@@ -87,14 +98,60 @@ def eval_command(
     paths = write_report(out_dir, summary, runs, scores, meta)
     deltas = compare(before, summary) if before is not None else None
 
+    if swept is not None:
+        (out_dir / "sweep.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     if as_json:
         payload = {**summary, "compare": {d.key: d.to_dict() for d in deltas}} if deltas else summary
-        print_json(payload)
+        print_json({**payload, "sweep": rows} if swept is not None else payload)
         return
+    if swept is not None:
+        _print_sweep(swept[0], rows)
     _print_summary(summary)
     if deltas:
         click.echo(f"\nChanges against {compare_with}:\n{format_deltas(deltas)}")
     click.echo(f"\nWrote {paths['report']}, {paths['results']} and {paths['chart']}")
+
+
+def _parse_sweep(text: str, settings: Settings) -> tuple[str, list[float]]:
+    """`NEWSBOT_VERDICT_MIN=0.8,0.9` (or `verdict_min=...`) → ("verdict_min", [0.8, 0.9]), checked."""
+    name, _, values = text.partition("=")
+    field = name.strip().lower().removeprefix("newsbot_")
+    if field not in type(settings.answer).model_fields:
+        raise click.BadParameter(f"{name!r} is not an answer setting", param_hint="--sweep")
+    try:
+        return field, [float(v) for v in values.split(",") if v.strip()]
+    except ValueError as error:
+        raise click.BadParameter(f"values must be numbers: {values!r}", param_hint="--sweep") from error
+
+
+def _sweep(dataset: Dataset, index: EvalIndex, field: str, values: list[float]) -> list[dict[str, Any]]:
+    """One run per value of `field`, the index reused; the figures a threshold trades against each other."""
+    rows = []
+    for value in values:
+        swept = replace(index, settings=index.settings.with_overrides(**{field: value}))
+        runs = run_queries(dataset, swept, top_k=swept.settings.answer.top_k)
+        summary = summarize([r.outcome for r in runs], [score_outcome(r.outcome) for r in runs])
+        answers, refusals = summary["answers"], summary["refusals"]
+        rows.append(
+            {
+                field: value,
+                "accuracy": answers["accuracy"],
+                "yes_no_accuracy": answers["yes_no"]["yes_no_accuracy"],
+                "verdict_coverage": answers["yes_no"]["verdict_coverage"],
+                "verdict_precision": answers["yes_no"]["verdict_precision"],
+                "refusal_rate": refusals["refusal_rate"],
+                "false_refusal_rate": refusals["false_refusal_rate"],
+                "citation_precision": summary["citations"]["precision"],
+            }
+        )
+    return rows
+
+
+def _print_sweep(field: str, rows: list[dict[str, Any]]) -> None:
+    columns = [field, *(k for k in rows[0] if k != field)] if rows else [field]
+    click.echo("\nsweep\n" + "  ".join(f"{c:>18}" for c in columns))
+    for row in rows:
+        click.echo("  ".join(f"{fraction(row[c]) if c != field else row[c]:>18}" for c in columns))
 
 
 def _judge(settings: Settings, err: Console) -> Judge | None:

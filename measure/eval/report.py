@@ -11,7 +11,7 @@ from typing import Any
 from measure.eval.run import QueryRun
 from measure.eval.summary import RETRIEVAL_KEYS, QueryScores, category_of
 
-REPORT, RESULTS, CHART = "report.md", "results.json", "chart.png"
+REPORT, RESULTS, CHART, CURVE = "report.md", "results.json", "chart.png", "answerability.png"
 
 
 def fraction(value: float | None) -> str:
@@ -124,6 +124,17 @@ def markdown(summary: Mapping[str, Any], meta: Mapping[str, Any]) -> str:
                 ]
             ],
         ),
+        "## Baselines and answerability",
+        _table(
+            ["always refuse: accuracy", "always yes: yes/no accuracy", "answerability estimated for"],
+            [
+                [
+                    fraction(summary["baselines"]["always_refuse_accuracy"]),
+                    fraction(summary["baselines"]["always_yes"]),
+                    f"{summary['answerability']['n']} questions ({CURVE})",
+                ]
+            ],
+        ),
         "## Latency (ms)",
         _table(
             ["stage", "p50", "p95"],
@@ -171,6 +182,27 @@ def chart(summary: Mapping[str, Any], path: Path) -> None:
     plt.close(figure)
 
 
+def answerability_chart(summary: Mapping[str, Any], path: Path) -> None:
+    """Precision against recall of the reader's answerability estimate, one point per threshold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = [p for p in summary["answerability"]["curve"] if p["precision"] is not None]
+    figure, axes = plt.subplots(figsize=(5, 4), constrained_layout=True)
+    axes.plot([p["recall"] for p in points], [p["precision"] for p in points], marker="o", color="tab:purple")
+    for point in points[:: max(len(points) // 5, 1)]:
+        axes.annotate(f"{point['threshold']:.2f}", (point["recall"], point["precision"]), fontsize=7)
+    axes.set_xlabel("recall (answerable questions answered)")
+    axes.set_ylabel("precision (answered questions answerable)")
+    axes.set_xlim(0, 1.02)
+    axes.set_ylim(0, 1.02)
+    axes.set_title(f"Answerability ({summary['answerability']['n']} questions estimated)")
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
 def write_report(
     out_dir: Path,
     summary: Mapping[str, Any],
@@ -180,7 +212,12 @@ def write_report(
 ) -> dict[str, Path]:
     """Write the three files and return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"report": out_dir / REPORT, "results": out_dir / RESULTS, "chart": out_dir / CHART}
+    paths = {
+        "report": out_dir / REPORT,
+        "results": out_dir / RESULTS,
+        "chart": out_dir / CHART,
+        "answerability": out_dir / CURVE,
+    }
     results = {
         "meta": dict(meta),
         "summary": dict(summary),
@@ -189,4 +226,5 @@ def write_report(
     paths["results"].write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     paths["report"].write_text(markdown(summary, meta), encoding="utf-8")
     chart(summary, paths["chart"])
+    answerability_chart(summary, paths["answerability"])
     return paths

@@ -196,5 +196,10 @@ def _ask(pipeline: EvalPipeline, query: Query, article_ids: dict[str, str], top_
         citations=[CitedQuote(article_ids.get(c.article_id), c.quote) for c in answer.citations],
         timings_ms=timings,
         verdict=answer.verdict,
+        answerable=_estimate(answer.understood.get("answerable")),
     )
     return QueryRun(outcome, answer, hits)
+
+
+def _estimate(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

@@ -38,6 +38,8 @@ class Outcome:
     timings_ms: dict[str, float]
     judge: Verdict | None = None
     verdict: str | None = None
+    answerable: float | None = None
+    """The reader's P(the retrieved evidence answers the question), when the answerer estimated it."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,30 @@ def yes_no_figures(pairs: Sequence[tuple[Outcome, QueryScores]]) -> dict[str, ob
     }
 
 
+CURVE_STEPS = 20
+
+
+def answerability_curve(outcomes: Sequence[Outcome]) -> dict[str, object]:
+    """Answerability as a detector of answerable questions: at each threshold on the reader's estimate, the
+    share of questions kept that are answerable (precision) and the share of answerable ones kept (recall),
+    over the questions the reader estimated."""
+    known = [o for o in outcomes if o.answerable is not None]
+    positives = sum(o.query.answerable for o in known)
+    points = []
+    for step in range(CURVE_STEPS + 1):
+        threshold = step / CURVE_STEPS
+        kept = [o for o in known if (o.answerable or 0.0) >= threshold]
+        hits = sum(o.query.answerable for o in kept)
+        points.append(
+            {
+                "threshold": threshold,
+                "precision": hits / len(kept) if kept else None,
+                "recall": hits / positives if positives else None,
+            }
+        )
+    return {"n": len(known), "n_answerable": positives, "curve": points}
+
+
 def summarize(outcomes: Sequence[Outcome], scores: Sequence[QueryScores]) -> dict[str, Any]:
     """The run's summary with the keys of the issue (plus counts), fractions in 0..1 or None."""
     pairs = list(zip(outcomes, scores, strict=True))
@@ -186,6 +212,11 @@ def summarize(outcomes: Sequence[Outcome], scores: Sequence[QueryScores]) -> dic
             "yes_no": yes_no_figures(pairs),
             "by_category": by_category,
         },
+        "baselines": {
+            "always_refuse_accuracy": _rate([not o.query.answerable for o in outcomes]),
+            "always_yes": yes_no_figures(pairs)["always_yes"],
+        },
+        "answerability": answerability_curve(outcomes),
         "refusals": {
             "refusal_rate": _rate([o.refused for o in outcomes if not o.query.answerable]),
             "false_refusal_rate": _rate([o.refused for o in outcomes if o.query.answerable]),

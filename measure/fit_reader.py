@@ -1,0 +1,313 @@
+"""Fit the learned reader on gold sets and report how it transfers: `python -m measure.fit_reader`.
+
+For every question of every gold set given, the real chain runs up to reading (understand, retrieve,
+expand, rank the evidence, check a yes/no question's claims) and the features the reader sees are
+recorded with their labels:
+- a sentence answers the question when it overlaps a gold evidence quote of a gold article (fitted on the
+  answerable questions only: whether there is an answer at all is the next model's job);
+- a question is answerable when the gold set says so;
+- a yes/no question's label is its gold answer.
+Three L2-regularised logistic models are fitted on the `--fit` sets (Newton's method, standardised inputs)
+and written to `bot/core/read/weights.json` with what they were fitted on; every set is then scored with
+them, so the table shows the fit sets beside the ones the weights never saw (the transfer figure).
+
+`--odd-only NAME` keeps only the odd-numbered questions of that set for fitting (the even half of a blind
+set stays unseen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import pickle
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from bot.core import plan
+from bot.core.answer import evidence, verdict
+from bot.core.answer.gate import SEMANTIC_WEIGHT, unanchored
+from bot.core.pipeline import Pipeline
+from bot.core.read.features import ANSWER_FEATURES, SIGNS, VERDICT_FEATURES, answer_features, verdict_features
+from bot.core.read.scorer import ANSWERABLE_FEATURES, WEIGHTS, Logistic, answerable_row
+from bot.settings import Settings
+from measure.eval.dataset import Dataset, load_dataset
+from measure.eval.metrics import is_yes_no, quotes_overlap, yes_no_stance
+from measure.eval.run import RETRIEVAL_DEPTH, prepare_index
+
+L2 = 1.0
+"""Ridge strength on standardised features: a few hundred questions per set, so the models stay small."""
+
+
+@dataclass
+class Examples:
+    """The features and labels one gold set gives, per model."""
+
+    name: str
+    ids: list[str] = field(default_factory=list)  # the question of each answers/answerable entry
+    yes_ids: list[str] = field(default_factory=list)
+    answers_x: list[np.ndarray] = field(default_factory=list)  # one matrix per question
+    answers_y: list[np.ndarray] = field(default_factory=list)
+    answerable_y: list[int] = field(default_factory=list)
+    anchored: list[bool] = field(default_factory=list)  # False: the anchor rule refuses it, no model decides
+    yes_x: list[np.ndarray] = field(default_factory=list)
+    yes_y: list[int] = field(default_factory=list)
+
+
+def collect(dataset: Dataset, settings: Settings) -> Examples:
+    """Run every question of `dataset` up to reading; see the module doc."""
+    index = prepare_index(dataset, settings)
+    pipeline = Pipeline(index.settings)
+    out = Examples(dataset.name)
+    for query in dataset.queries:
+        hits = pipeline.retrieve(query.question, top_k=RETRIEVAL_DEPTH)[: settings.answer.top_k]
+        request = pipeline.request(query.question)
+        request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, pipeline._retrieve)
+        ranking = evidence.rank_request(request, pipeline.embedder, SEMANTIC_WEIGHT)
+        scored = ranking.ranked
+        rows = answer_features(request.understanding, ranking, scored)
+        gold = [(e.article_id, e.quote) for e in query.evidence]
+        labels = np.asarray(
+            [
+                any(
+                    index.article_ids.get(c.article_id) == article and quotes_overlap(c.text, quote)
+                    for article, quote in gold
+                )
+                for c in scored
+            ],
+            dtype=np.float64,
+        )
+        if len(rows):
+            out.ids.append(query.id)
+            out.answers_x.append(rows)
+            out.answers_y.append(labels if query.answerable else np.zeros(len(rows)))
+            out.answerable_y.append(int(query.answerable))
+            out.anchored.append(not unanchored(ranking, request.understanding))
+        understanding = request.understanding
+        if understanding.yes_no is not None and query.answerable and is_yes_no(query.answers) and ranking.candidates:
+            found = verdict.gather(understanding, ranking.candidates, pipeline.embedder)
+            rules = verdict.decide(understanding.yes_no, found)
+            out.yes_ids.append(query.id)
+            out.yes_x.append(verdict_features(understanding, found, rules))
+            out.yes_y.append(int(yes_no_stance(query.answers[0]) == "yes"))
+    return out
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, features: tuple[str, ...], l2: float = L2, signs: dict[str, int] | None = None
+) -> Logistic:
+    """L2-regularised logistic regression (the bias is not penalised), each weight kept to the sign `signs`
+    gives its feature (by name; a `best_` prefix names the same feature), by L-BFGS-B with bounds."""
+    from scipy.optimize import minimize
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = z @ w
+        p = 1.0 / (1.0 + np.exp(-margin))
+        value = np.sum(np.logaddexp(0.0, margin) - y * margin) + 0.5 * np.sum(penalty * w * w)
+        return float(value), z.T @ (p - y) + penalty * w
+
+    bounds = [_bound((signs or {}).get(name.removeprefix("best_"), 0)) for name in features] + [(None, None)]
+    result = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds)
+    w = result.x
+    return Logistic(features, w[:-1], float(w[-1]), mean, scale)
+
+
+def _bound(sign: int) -> tuple[float | None, float | None]:
+    return (0.0, None) if sign > 0 else (None, 0.0) if sign < 0 else (None, None)
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
+    """Area under the ROC curve (ties count half); None without both classes."""
+    positives, negatives = scores[labels == 1], scores[labels == 0]
+    if not len(positives) or not len(negatives):
+        return None
+    greater = (positives[:, None] > negatives[None, :]).sum() + 0.5 * (positives[:, None] == negatives[None, :]).sum()
+    return float(greater / (len(positives) * len(negatives)))
+
+
+def calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = 5) -> float:
+    """Expected calibration error over equal-width bins."""
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for low, high in itertools.pairwise(edges):
+        inside = (probabilities >= low) & (probabilities < high if high < 1 else probabilities <= high)
+        if inside.any():
+            total += inside.sum() * abs(probabilities[inside].mean() - labels[inside].mean())
+    return float(total / max(len(labels), 1))
+
+
+@dataclass(frozen=True)
+class Models:
+    answers: Logistic
+    answerable: Logistic
+    yes: Logistic
+
+
+def fit(sets: list[Examples]) -> Models:
+    # Which sentence answers is learned where there is an answer; whether there is one, by `answerable`.
+    answerable_only = [
+        (x, y) for s in sets for x, y, a in zip(s.answers_x, s.answers_y, s.answerable_y, strict=True) if a
+    ]
+    answers = fit_logistic(
+        np.vstack([x for x, _ in answerable_only]),
+        np.concatenate([y for _, y in answerable_only]),
+        ANSWER_FEATURES,
+        signs=SIGNS,
+    )
+    # Every question, those the anchor rule refuses too: without them the few unanswerable questions left
+    # in the multi-hop sets teach the model that nearly everything is unanswerable (dev ECE 0.04 -> 0.32).
+    answerable = fit_logistic(
+        np.asarray([r for s in sets for r in _answerable_rows(s, answers)]),
+        np.asarray([y for s in sets for y in s.answerable_y], float),
+        ANSWERABLE_FEATURES,
+        signs={**SIGNS, "best_logit": 1, "second_logit": 1},
+    )
+    yes = fit_logistic(
+        np.asarray([x for s in sets for x in s.yes_x]), np.asarray([y for s in sets for y in s.yes_y], float),
+        VERDICT_FEATURES,
+    )  # fmt: skip
+    return Models(answers, answerable, yes)
+
+
+def _answerable_rows(examples: Examples, answers: Logistic) -> list[np.ndarray]:
+    return [answerable_row(answers.probability(x), x) for x in examples.answers_x]
+
+
+def score(examples: Examples, models: Models) -> dict[str, object]:
+    """How the models do on one set: discrimination (AUC), calibration (ECE) and the decisions they give."""
+    pairs = [(x, y) for x, y, a in zip(examples.answers_x, examples.answers_y, examples.answerable_y, strict=True) if a]
+    answers_p = np.concatenate([models.answers.probability(x) for x, _ in pairs] or [np.zeros(0)])
+    answers_y = np.concatenate([y for _, y in pairs] or [np.zeros(0)])
+    rows = _answerable_rows(examples, models.answers)
+    answerable_p = models.answerable.probability(np.asarray(rows)) if rows else np.zeros(0)
+    answerable_p = np.where(np.asarray(examples.anchored, dtype=bool), answerable_p, 0.0)  # refused by the rule
+    refused_by_rule = [not a for a, y in zip(examples.anchored, examples.answerable_y, strict=True) if not y]
+    answerable_y = np.asarray(examples.answerable_y, float)
+    yes_p = models.yes.probability(np.asarray(examples.yes_x)) if examples.yes_x else np.zeros(0)
+    yes_y = np.asarray(examples.yes_y, float)
+    return {
+        "set": examples.name,
+        "questions": len(examples.answerable_y),
+        "answers_auc": auc(answers_p, answers_y),
+        "answerable_auc": auc(answerable_p, answerable_y),
+        "answerable_ece": calibration_error(answerable_p, answerable_y) if len(answerable_y) else None,
+        "unanswerable_refused_by_anchors": float(np.mean(refused_by_rule)) if refused_by_rule else None,
+        "yes_no": len(yes_y),
+        "always_yes": float(yes_y.mean()) if len(yes_y) else None,
+        "yes_auc": auc(yes_p, yes_y),
+        "yes_ece": calibration_error(yes_p, yes_y) if len(yes_y) else None,
+        **{f"verdicts@{t}": _verdicts(yes_p, yes_y, t) for t in (0.8, 0.9)},
+    }
+
+
+def _verdicts(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, float | None]:
+    """Coverage and precision of verdicts given only where P(yes) or P(no) reaches `threshold`."""
+    given = (p >= threshold) | (p <= 1 - threshold)
+    if not len(p):
+        return {"coverage": None, "precision": None}
+    right = ((p >= threshold) & (y == 1)) | ((p <= 1 - threshold) & (y == 0))
+    return {"coverage": float(given.mean()), "precision": float(right.sum() / given.sum()) if given.any() else None}
+
+
+def cached(folder: Path, dataset: Dataset, settings: Settings) -> Examples:
+    """`collect`, kept in `folder` under a key of the dataset and of the code that computes features."""
+    import bot.core.answer as answer_package
+    import bot.core.read as read_package
+    import bot.core.understand as understand_package
+
+    digest = hashlib.sha256(dataset.corpus_hash().encode())
+    for package in (answer_package, read_package, understand_package):
+        for path in sorted(Path(package.__path__[0]).glob("*.py")):
+            digest.update(path.read_bytes())
+    for query in dataset.queries:
+        digest.update(query.question.encode())
+    path = folder / f"{dataset.name}-{digest.hexdigest()[:16]}.pickle"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    examples = collect(dataset, settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(examples))
+    return examples
+
+
+def subset(examples: Examples, keep: Callable[[str], bool], name: str) -> Examples:
+    """The examples of the questions `keep` accepts."""
+    chosen = [i for i, q in enumerate(examples.ids) if keep(q)]
+    yes = [i for i, q in enumerate(examples.yes_ids) if keep(q)]
+    return Examples(
+        name,
+        [examples.ids[i] for i in chosen],
+        [examples.yes_ids[i] for i in yes],
+        [examples.answers_x[i] for i in chosen],
+        [examples.answers_y[i] for i in chosen],
+        [examples.answerable_y[i] for i in chosen],
+        [examples.anchored[i] for i in chosen],
+        [examples.yes_x[i] for i in yes],
+        [examples.yes_y[i] for i in yes],
+    )
+
+
+def odd(query_id: str) -> bool:
+    return int(re.sub(r"\D", "", query_id) or 0) % 2 == 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m measure.fit_reader", description=__doc__.split("\n")[0])
+    parser.add_argument("datasets", nargs="+", type=Path, help="gold set folders, fitted on or scored")
+    parser.add_argument("--fit", action="append", default=[], help="name of a set to fit on (repeatable)")
+    parser.add_argument("--odd-only", action="append", default=[], help="fit on this set's odd ids only")
+    parser.add_argument("--data-dir", type=Path, required=True, help="where the eval indexes live")
+    parser.add_argument("--out", type=Path, default=WEIGHTS, help="weights file to write (default: the shipped one)")
+    parser.add_argument("--dry-run", action="store_true", help="report only; do not write weights")
+    parser.add_argument("--cache", type=Path, help="keep each set's features here (reused while the code is the same)")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(env_file=None, data_dir=args.data_dir, llm_setting="extractive")
+    datasets = [load_dataset(path) for path in args.datasets]
+    fit_on, scored = [], []
+    for dataset in datasets:
+        print(f"reading {dataset.name} ({len(dataset.queries)} questions)", file=sys.stderr, flush=True)
+        everything = cached(args.cache, dataset, settings) if args.cache else collect(dataset, settings)
+        if dataset.name in args.odd_only:
+            odd_half = subset(everything, odd, f"{dataset.name} (odd ids)")
+            scored += [odd_half, subset(everything, lambda q: not odd(q), f"{dataset.name} (even ids)")]
+            if dataset.name in args.fit:
+                fit_on.append(odd_half)
+        else:
+            scored.append(everything)
+            if dataset.name in args.fit:
+                fit_on.append(everything)
+    if not fit_on:
+        parser.error("name at least one dataset with --fit")
+    models = fit(fit_on)
+    report = [score(s, models) for s in scored]
+    print(json.dumps({"fitted_on": args.fit, "odd_only": args.odd_only, "sets": report}, indent=2))
+    if not args.dry_run:
+        weights = {
+            "fitted_on": [f"{name}{' (odd ids)' if name in args.odd_only else ''}" for name in args.fit],
+            "fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "report": report,
+            "answers": models.answers.to_dict(),
+            "answerable": models.answerable.to_dict(),
+            "yes": models.yes.to_dict(),
+        }
+        args.out.write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
