@@ -1,4 +1,8 @@
-"""The chain every front end calls: condense → retrieve → understand → expand → answer, timed, returning one Answer."""
+"""The chain every front end calls: condense → understand → retrieve → expand → answer, returning the backend's Answer.
+
+The question becomes one `Request` before anything is retrieved; the answerer builds the `Answer` from it
+(question, understanding, timings), so nothing here patches what the backend returned.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,10 @@ from bot.core import plan
 from bot.core.answer import Answerer, make_answerer
 from bot.core.errors import QuestionError
 from bot.core.models import Answer, Hit, Turn
+from bot.core.request import Request
 from bot.core.retrieve import Filters, HybridRetriever
 from bot.core.settings import CoreSettings
-from bot.core.understand.question import Reader, Understanding
+from bot.core.understand.question import Understander, Understanding
 from index.catalog import catalog_for
 from index.embed import Embedder, make_embedder
 from index.store import Store, open_store
@@ -33,9 +38,9 @@ class Pipeline:
         self._embedder = embedder
         self._answerer = answerer
         self._init_lock = threading.RLock()
-        self._reader: Reader | None = None
-        self._reader_checked = 0.0
-        self._reader_lock = threading.Lock()
+        self._understander: Understander | None = None
+        self._understood_at = 0.0
+        self._understander_lock = threading.Lock()
 
     def warm(self) -> Pipeline:
         """Load the embedder, store, keyword index and answerer now, once, under a lock.
@@ -45,7 +50,7 @@ class Pipeline:
         """
         with self._init_lock:
             self.retriever.keyword_index()
-            self.reader()
+            self.understander()
             _ = self.answerer
         return self
 
@@ -65,19 +70,19 @@ class Pipeline:
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(self.settings.index, self.store, self.embedder)
 
-    def reader(self) -> Reader:
+    def understander(self) -> Understander:
         """Question understanding against what is indexed now (re-read when an ingest changed the store)."""
-        with self._reader_lock:
+        with self._understander_lock:
             now = time.monotonic()
-            if self._reader is None or now - self._reader_checked >= READER_CHECK_S:
+            if self._understander is None or now - self._understood_at >= READER_CHECK_S:
                 generation = self.store.generation()
-                if self._reader is None or self._reader.catalog.generation != generation:
-                    self._reader = Reader(catalog_for(self.store, self.settings.index, generation))
-                self._reader_checked = now
-            return self._reader
+                if self._understander is None or self._understander.catalog.generation != generation:
+                    self._understander = Understander(catalog_for(self.store, self.settings.index, generation))
+                self._understood_at = now
+            return self._understander
 
     def understand(self, question: str) -> Understanding:
-        return self.reader().understand(question)
+        return self.understander().understand(question)
 
     def check_question(self, question: str) -> str:
         question = question.strip()
@@ -93,6 +98,33 @@ class Pipeline:
     def retrieve(self, question: str, *, top_k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         return self.retriever.retrieve(self.check_question(question), top_k or self.settings.answer.top_k, filters)
 
+    def request(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        filters: Filters | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Request:
+        """The request for `question`: checked, condensed against `history`, understood once."""
+        started = time.perf_counter()
+        question = self.check_question(question)
+        # The user's words were checked above; a condensed question may be longer and is ours.
+        standalone = self.answerer.condense(history, question) if history else question
+        request = Request(
+            question,
+            self.understand(standalone),
+            standalone=standalone,
+            top_k=top_k or self.settings.answer.top_k,
+            filters=filters or Filters(),
+            history=tuple(history),
+            on_token=on_token,
+            started=started,
+        )
+        request.timed("understand")
+        return request
+
     def answer(
         self,
         question: str,
@@ -102,46 +134,19 @@ class Pipeline:
         filters: Filters | None = None,
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        started = time.perf_counter()
-        question = self.check_question(question)
-        standalone = self.answerer.condense(history, question) if history else question
-        # The user's words were checked above; a condensed question may be longer and is ours.
-        top_k = top_k or self.settings.answer.top_k
-        hits = self.retriever.retrieve(standalone, top_k, filters)
-        retrieved = time.perf_counter()
-        answer = self.answer_from_hits(standalone, hits, filters=filters, top_k=top_k, on_token=on_token)
-        answer.question = question
-        answer.standalone_question = standalone if standalone != question else None
-        answer.timings_ms = {
-            "retrieve": round((retrieved - started) * 1000, 2),
-            **{k: v for k, v in answer.timings_ms.items() if k != "total"},
-            "total": round((time.perf_counter() - started) * 1000, 2),
-        }
-        return answer
+        """Understand, retrieve (the general query, then what the understanding calls for), and answer."""
+        request = self.request(question, history=history, top_k=top_k, filters=filters, on_token=on_token)
+        hits = self.retriever.retrieve(request.standalone, request.top_k, request.filters)
+        request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, self._retrieve)
+        request.timed("retrieve")
+        return self.answerer.answer(request)
 
-    def answer_from_hits(
-        self,
-        question: str,
-        hits: list[Hit],
-        *,
-        filters: Filters | None = None,
-        top_k: int | None = None,
-        on_token: Callable[[str], None] | None = None,
-    ) -> Answer:
-        """Understand `question`, add the retrievals it calls for to `hits` (the general ones), and answer."""
-        started = time.perf_counter()
-        understanding = self.understand(question)
-        explicit = filters or Filters()
-        expanded = plan.expand(understanding, hits, explicit, top_k or self.settings.answer.top_k, self._retrieve)
-        planned = time.perf_counter()
-        answer = self.answerer.answer(question, expanded, understanding=understanding, on_token=on_token)
-        answer.backend = answer.backend or self.answerer.name
-        answer.understood = {**understanding.to_dict(), **answer.understood}
-        answer.timings_ms = {
-            "understand": round((planned - started) * 1000, 2),
-            "generate": round((time.perf_counter() - planned) * 1000, 2),
-        }
-        return answer
+    def answer_from_hits(self, question: str, hits: list[Hit], *, top_k: int | None = None) -> Answer:
+        """Answer `question` from `hits` retrieved elsewhere (the eval), adding what its understanding calls for."""
+        request = self.request(question, top_k=top_k)
+        request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, self._retrieve)
+        request.timed("retrieve")
+        return self.answerer.answer(request)
 
     def _retrieve(self, query: str, k: int, filters: Filters) -> list[Hit]:
         return self.retriever.retrieve(query, k, filters)

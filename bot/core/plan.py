@@ -38,7 +38,7 @@ def question_filters(understanding: Understanding, explicit: Filters) -> Filters
     dates = understanding.dates
     multi_claim = understanding.yes_no is not None and len(understanding.yes_no.claims) > 1
     since, until = (None, None) if multi_claim else (dates.since, dates.until)
-    return Filters(since=explicit.since or since, until=explicit.until or until, source=explicit.source)
+    return replace(explicit, since=explicit.since or since, until=explicit.until or until)
 
 
 def retrievals(understanding: Understanding, explicit: Filters, top_k: int) -> list[Retrieval]:
@@ -56,7 +56,7 @@ def retrievals(understanding: Understanding, explicit: Filters, top_k: int) -> l
     if yes_no is not None and len(yes_no.claims) > 1:
         for claim, dates in zip(yes_no.claims, understanding.claim_dates, strict=True):
             query = claim.text if len(stems(claim.text)) >= MIN_CLAIM_TERMS else understanding.question
-            frame = Filters(since=explicit.since or dates.since, until=explicit.until or dates.until)
+            frame = replace(explicit, since=explicit.since or dates.since, until=explicit.until or dates.until)
             for source in ((explicit.source,) if explicit.source else claim.sources[:MAX_SOURCES]) or (None,):
                 planned.append(Retrieval(query, PER_CLAIM_K, replace(frame, source=source)))
     return planned

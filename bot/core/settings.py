@@ -42,6 +42,16 @@ class AnswerSettings(SettingsPart):
     local_model: Path | None = Field(None, validation_alias=env("NEWSBOT_LOCAL_MODEL"))
     local_threads: int = Field(2, ge=1, le=256, validation_alias=env("NEWSBOT_LOCAL_THREADS"))
     local_context: int = Field(4096, ge=512, validation_alias=env("NEWSBOT_LOCAL_CONTEXT"))
+    reader: str = Field("scorer", pattern="^scorer$", validation_alias=env("NEWSBOT_READER"))
+    reader_weights: Path | None = Field(None, validation_alias=env("NEWSBOT_READER_WEIGHTS"))
+    """Another weights file for the `scorer` reader (default: the one shipped, `bot/core/read/weights.json`)."""
+    answerable_min: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_ANSWERABLE_MIN"))
+    """Refuse when the reader's P(the retrieved evidence answers the question) is below this."""
+    verdict_min: float = Field(0.9, ge=0.5, le=1.0, validation_alias=env("NEWSBOT_VERDICT_MIN"))
+    """Say "Yes —"/"No —" only when the reader's P(yes) or P(no) reaches this; else show what each source
+    says and that it does not settle the question."""
+    companion_ratio: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_COMPANION_RATIO"))
+    """Quote a second or third sentence only when the reader scores it at least this share of the best."""
 
 
 class CoreSettings(BaseModel):

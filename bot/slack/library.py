@@ -54,7 +54,7 @@ class IndexLibrary:
         self._headlines: list[Headline] = []
 
     def article_count(self) -> int | None:
-        return int(self.pipeline.reader().catalog.articles)
+        return int(self.pipeline.understander().catalog.articles)
 
     def newest(self, n: int) -> list[Headline]:
         store = self.pipeline.store

@@ -5,33 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.core.models import Answer, Hit, Turn
+from bot.core.models import Answer, Turn
+from bot.core.request import Request
 from bot.core.settings import CoreSettings
-from bot.core.understand.question import Understanding
 from index.embed import Embedder
 
 
 class Answerer(Protocol):
-    """Turns a question and retrieved hits into an Answer; condenses follow-ups for retrieval."""
+    """Turns a request (question, understanding, retrieved hits) into an Answer; condenses follow-ups."""
 
     name: str
 
-    def answer(
-        self,
-        question: str,
-        hits: list[Hit],
-        *,
-        understanding: Understanding | None = None,
-        on_token: Callable[[str], None] | None = None,
-    ) -> Answer: ...
+    def answer(self, request: Request) -> Answer: ...
 
     def condense(self, history: Sequence[Turn], question: str) -> str: ...
 
 
-def _extractive(_: CoreSettings, embedder: Embedder) -> Answerer:
+def _extractive(settings: CoreSettings, embedder: Embedder) -> Answerer:
     from bot.core.answer.extractive import ExtractiveAnswerer
 
-    return ExtractiveAnswerer(embedder)
+    return ExtractiveAnswerer(embedder, settings.answer)
 
 
 def _openai(settings: CoreSettings, embedder: Embedder) -> Answerer:
@@ -46,13 +39,17 @@ def _local(settings: CoreSettings, embedder: Embedder) -> Answerer:
     from bot.core.answer.llm import LLMAnswerer
     from bot.core.answer.local_llm import LocalLlamaLLM
     from bot.core.answer.local_model import model_path
+    from bot.core.read import make_reader
 
     answer = settings.answer
     path = model_path(answer.local_model, settings.index.data_dir)
     llm = LocalLlamaLLM(model_path=str(path), context_window=answer.local_context, threads=answer.local_threads)
     judge = model_judge(llm, answer)
-    hybrid = ExtractiveAnswerer(embedder)
-    return LLMAnswerer(settings, embedder, llm, name=f"local:{path.name}", judge=judge, extractive=hybrid)
+    reader = make_reader(answer)
+    hybrid = ExtractiveAnswerer(embedder, answer, reader)
+    return LLMAnswerer(
+        settings, embedder, llm, name=f"local:{path.name}", judge=judge, extractive=hybrid, reader=reader
+    )
 
 
 REGISTRY: dict[str, Callable[[CoreSettings, Embedder], Answerer]] = {

@@ -119,3 +119,36 @@ def has_date(sentence: str) -> bool:
 def new_names(sentence: str, known: set[str]) -> list[Name]:
     """Names in `sentence` none of whose words (lower-cased) appear in `known` (the question's words)."""
     return [n for n in names(sentence) if not any(w.lower().strip(".,'’") in known for w in n.words)]
+
+
+_MONTH = "(?:" + "|".join(sorted((m for m in _MONTHS if len(m) > 3 or m == "may"), key=len, reverse=True)) + ")"
+_DATE_SPAN = re.compile(
+    r"\b(?:(?:by|on|in|until|before|after|from|since)\s+)?(?:the\s+(?:end|start|beginning|middle)\s+of\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|"
+    rf"{_MONTH}\s+\d{{4}}|\d{{4}}-\d\d-\d\d|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+"""A date as a sentence gives it, with the preposition and "the end of" that make it an answer: "by the end
+of June 2019", "on March 3, 2025", "in 2019"."""
+_AMOUNT_SPAN = re.compile(
+    r"(?:[$€£¥]\s?\d[\d,.]*\d|[$€£¥]\s?\d)(?:\s?(?:million|billion|trillion|bn|m)\b)?|"
+    r"\b\d[\d,.]*\d?\s?(?:%|percent\b|per cent\b)|"
+    r"\b\d[\d,.]*(?:\s+(?:million|billion|trillion|thousand|hundred))?(?:\s+[a-z][a-z-]+)?",
+    re.IGNORECASE,
+)
+"""An amount, a share, or a count with what it counts: "$40 million", "6%", "14,200 tonnes"."""
+
+
+def answer_span(sentence: str, kind: str, question: str) -> str | None:
+    """The first date (kind "date") or amount (kind "number") in `sentence` that the question does not already
+    hold, verbatim; None when there is none. The span is shown before the quote: the answer first."""
+    pattern = _DATE_SPAN if kind == "date" else _AMOUNT_SPAN if kind == "number" else None
+    if pattern is None:
+        return None
+    asked = question.lower()
+    for match in pattern.finditer(sentence):
+        span = match.group(0).strip(" ,.")
+        digits = re.sub(r"\D", "", span)
+        if span and span.lower() not in asked and (not digits or digits not in re.sub(r"\D", " ", asked).split()):
+            return span
+    return None

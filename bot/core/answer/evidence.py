@@ -22,6 +22,7 @@ import numpy as np
 from bot.core.answer import entities
 from bot.core.answer.terms import QuestionTerms, with_synonyms
 from bot.core.models import Hit
+from bot.core.request import Request
 from bot.core.text import stems, words
 from bot.core.understand import answer_type as types
 from index.embed import Embedder
@@ -91,6 +92,8 @@ class Ranking:
     score: Callable[[], list[Candidate]] = field(repr=False, compare=False)
     retrieved: set[str] = field(default_factory=set)
     candidates: list[Candidate] = field(default_factory=list)
+    articles: dict[str, set[str]] = field(default_factory=dict)
+    """Stems of each retrieved article (its retrieved text and title), by article id."""
 
     @cached_property
     def ranked(self) -> list[Candidate]:
@@ -147,14 +150,15 @@ def rank(
     """
     pool = candidates(hits)
     terms = QuestionTerms.build(question, [c.stems for c in pool])
-    retrieved: set[str] = set()
+    articles: dict[str, set[str]] = {}
     for candidate in pool:
-        retrieved |= candidate.stems
+        articles.setdefault(candidate.article_id, set()).update(candidate.stems)
     for hit in hits:
-        retrieved |= set(stems(hit.chunk.title))
-    retrieved = with_synonyms(retrieved)
+        articles.setdefault(hit.chunk.article_id, set()).update(stems(hit.chunk.title))
+    articles = {a: with_synonyms(held) for a, held in articles.items()}
+    retrieved: set[str] = set().union(*articles.values()) if articles else set()
     if not pool:
-        return Ranking(terms, list, retrieved, [])
+        return Ranking(terms, list, retrieved, [], articles)
     named = [c for c in pool if c.hit.chunk.source in sources]
     pool = named or pool
     known = question_words(question)
@@ -176,7 +180,7 @@ def rank(
             scored.append(replace(candidate, score=value, semantic=float(cosine)))
         return sorted(scored, key=lambda c: (-c.score, c.hit.chunk.id, c.start))
 
-    return Ranking(terms, score, retrieved, pool)
+    return Ranking(terms, score, retrieved, pool, articles)
 
 
 def support(embedder: Embedder, claim: str, sentences: list[Candidate]) -> np.ndarray:
@@ -187,3 +191,15 @@ def support(embedder: Embedder, claim: str, sentences: list[Candidate]) -> np.nd
     cosine = sentence_vectors(embedder, [c.text for c in sentences]) @ embedder.embed_query(claim)
     share = np.array([len(claim_terms & c.stems) / len(claim_terms) if claim_terms else 0.0 for c in sentences])
     return 0.6 * cosine + 0.4 * share
+
+
+def rank_request(
+    request: Request, embedder: Embedder, semantic_weight: float, shortlist: int = EMBED_CANDIDATES
+) -> Ranking:
+    """`rank` for a request: its topic (the question without the sources and dates it names), its hits, the
+    answer type it expects and, for an open question, only the publications it names."""
+    understanding = request.understanding
+    named = understanding.sources if understanding.yes_no is None else ()
+    topic = understanding.topic or request.standalone
+    kind = understanding.answer_type
+    return rank(topic, request.hits, embedder, kind, semantic_weight, named, shortlist)

@@ -1,32 +1,41 @@
 """The offline answerer: say what the evidence sentences say, quoting them, and cite them.
 
-It writes nothing of its own beyond the quotes, a name taken from a quote, and "Yes —" / "No —" when the
-cited sentences decide a yes/no question, so it cannot state what the articles do not say.
-- a yes/no question is checked claim by claim (`verdict`);
+It writes nothing of its own beyond the quotes, a name, date or amount taken from a quote, and "Yes —" /
+"No —" when the reader's calibrated estimate decides a yes/no question, so it cannot state what the articles
+do not say.
+- a yes/no question is checked claim by claim (`verdict`), and the reader (`bot.core.read`) turns the checks
+  into P(yes): a verdict only at `NEWSBOT_VERDICT_MIN` either way, else what each source says;
 - a "who" or "which company" question answers with the name the best evidence agrees on, first,
   then the sentences that hold it; "who is the <role> of <organisation>" only from sentences that hold
   that role and do not give it to another organisation (`roles`), else it refuses;
+- a "why" question quotes the best sentence with its neighbour (where a cause usually stands);
+- a "when" or "how much/many" question answers with the date or amount first, a verbatim span of the best
+  sentence ("by the end of June 2019 [1]: …"), then the quotes;
 - anything else quotes the one to three best sentences; for "latest" questions, from the newest
   relevant article.
-It refuses when the retrieved text lacks what the question rests on (a publication that is not indexed,
-the name qualifying the answer, a model number: `anchors`) or all of its names and numbers, when a short
-question's words are mostly absent, when no sentence holds the kind of answer asked for (an amount, a
-date, a person), or when even the best sentence scores below a threshold (`gate`).
+Sentences are ordered by the reader's P(answers the question). It refuses when the retrieved text lacks
+what the question rests on (a publication that is not indexed, the name qualifying the answer, a model
+number, a name, number or quoted term no retrieved article holds: `anchors`), or when the reader's
+P(the evidence answers the question) is under `NEWSBOT_ANSWERABLE_MIN` (`gate`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.core.answer import entities, evidence, roles, verdict
+from bot.core.answer import entities, evidence, verdict
 from bot.core.answer.evidence import Candidate, Ranking
-from bot.core.answer.gate import DEFAULTS, Thresholds, refuses, unanchored
+from bot.core.answer.gate import SEMANTIC_WEIGHT, answerable, decide_verdict, read, unanchored
 from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.markers import strip_markers
 from bot.core.condense import condense_heuristic
-from bot.core.models import Answer, Citation, Hit, Turn
+from bot.core.models import Answer, Citation, Turn
+from bot.core.read import Reader, make_reader
+from bot.core.request import Request
+from bot.core.settings import AnswerSettings
 from bot.core.understand import answer_type as types
+from bot.core.understand import roles
 from bot.core.understand.question import Understanding
 from index.embed import Embedder
 
@@ -35,56 +44,61 @@ LATEST_RATIO = 0.85
 
 
 class ExtractiveAnswerer:
-    """Answers by quotation; `name` is what Answer.backend reports."""
+    """Answers by quotation; `name` is what Answer.backend reports. Shared by concurrent questions: it
+    holds the embedder, the reader and the settings, nothing of any one question."""
 
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, thresholds: Thresholds = DEFAULTS) -> None:
+    def __init__(
+        self, embedder: Embedder, settings: AnswerSettings | None = None, reader: Reader | None = None
+    ) -> None:
         self.embedder = embedder
-        self.thresholds = thresholds
+        self.settings = settings or AnswerSettings()
+        self.reader = reader or make_reader(self.settings)
 
-    def answer(
-        self,
-        question: str,
-        hits: list[Hit],
-        *,
-        understanding: Understanding | None = None,
-        on_token: Callable[[str], None] | None = None,
-    ) -> Answer:
-        kind = understanding.answer_type if understanding else types.answer_type(question)
-        topic = understanding.topic if understanding is not None and understanding.topic else question
-        named = understanding.sources if understanding is not None and understanding.yes_no is None else ()
-        ranking = evidence.rank(topic, hits, self.embedder, kind, self.thresholds.semantic_weight, named)
-        result = self._compose(question, ranking, kind, understanding)
-        if on_token:
-            on_token(result.answer)
+    def answer(self, request: Request) -> Answer:
+        ranking = evidence.rank_request(request, self.embedder, SEMANTIC_WEIGHT)
+        result = self._compose(request, ranking)
+        request.emit(result.answer)
         return result
 
-    def _compose(self, question: str, ranking: Ranking, kind: str, understanding: Understanding | None) -> Answer:
+    def _compose(self, request: Request, ranking: Ranking) -> Answer:
+        understanding = request.understanding
         if not ranking.candidates:
-            return refusal(question, [], self.name)
+            return refusal(request, [], self.name)
         anchored = not unanchored(ranking, understanding)
-        if anchored and understanding is not None and understanding.yes_no is not None:
-            checked = self._yes_no(question, ranking, understanding)  # needs no ranking by meaning
+        if anchored and understanding.yes_no is not None:
+            checked = self._yes_no(request, ranking)  # needs no ranking by meaning
             if checked is not None:
                 return checked
-        ranked = ranking.ranked
+        reading = read(self.reader, request, ranking)
+        ranked = reading.ranked
         closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
-        if not anchored or refuses(ranking, kind, self.thresholds):
-            return refusal(question, closest, self.name)
+        if not anchored or not answerable(self.reader, request, reading, self.settings):
+            return refusal(request, closest, self.name)
+        kind = understanding.answer_type
         if kind in {types.PERSON, types.ORGANISATION}:
-            role = roles.asked_role(question)
+            role = understanding.role
             if role is not None:
                 ranked = [c for c in ranked if roles.holds_role(c.text, role, c.hit.chunk.title)]
                 if not ranked:
-                    return refusal(question, closest, self.name)
+                    return refusal(request, closest, self.name)
             pool = [c for c in ranking.candidates if role is None or roles.holds_role(c.text, role, c.hit.chunk.title)]
-            named = _named_answer(question, ranked, pool, kind, understanding)
+            named = _named_answer(request.standalone, ranked, pool, kind, understanding)
             if named is not None:
-                return named
-        if understanding is not None and understanding.dates.latest:
+                text, citations = named
+                return request.answer(text, refused=False, backend=self.name, citations=citations)
+        if understanding.dates.latest:
             ranked = _newest_first(ranked)
-        return _render(question, self._companions(ranking, ranked), self.name)
+        chosen = self._companions(ranking, ranked)
+        if kind == types.REASON:
+            chosen = _with_cause(chosen, ranking, ranked)
+        text, citations = _render(chosen)
+        span = entities.answer_span(chosen[0].text, kind, request.standalone) if chosen[0].typed else None
+        if span is not None:
+            n = next(c.n for c in citations if chosen[0].text in c.quote)
+            text = f"{span} [{n}]: {text}"
+        return request.answer(text, refused=False, backend=self.name, citations=citations)
 
     def _companions(self, ranking: Ranking, ranked: list[Candidate]) -> list[Candidate]:
         """The best sentence and up to two more that score close to it and add question terms (and, when
@@ -93,7 +107,7 @@ class ExtractiveAnswerer:
         chosen = [best]
         covered = set(best.stems)
         for candidate in ranked[1:]:
-            if len(chosen) == MAX_QUOTES or candidate.score < best.score * self.thresholds.companion_ratio:
+            if len(chosen) == MAX_QUOTES or candidate.score < best.score * self.settings.companion_ratio:
                 break
             if best.typed and not candidate.typed:
                 continue
@@ -103,23 +117,25 @@ class ExtractiveAnswerer:
                 covered |= candidate.stems
         return chosen
 
-    def _yes_no(self, question: str, ranking: Ranking, understanding: Understanding) -> Answer | None:
+    def _yes_no(self, request: Request, ranking: Ranking) -> Answer | None:
         """A verdict with the sentences that decide it; what each source says when they do not; None (the
         answer is then the best sentences, as for any question) when no claim finds a supporting sentence."""
+        understanding = request.understanding
         assert understanding.yes_no is not None
         found = verdict.gather(understanding, ranking.candidates, self.embedder)
-        decided = verdict.decide(understanding.yes_no, found)
         if not any(e.supported for e in found):
             return None
+        decided = decide_verdict(self.reader, request, found, self.settings)
         quotes = [e.best for e in found if e.best is not None and (e.supported or decided is None)]
         parts, citations = _cite_sources(_unique(quotes))
         if decided is not None:
             text = f"{decided.capitalize()} — {' '.join(parts)}"
         else:
             text = f"{' '.join(parts)} The cited articles do not settle the question."
-        answer = Answer(question, text, refused=False, citations=citations, backend=self.name, verdict=decided)
-        answer.understood = {"checks": [e.to_dict() for e in found]}
-        return answer
+        checks = {"checks": [e.to_dict() for e in found]}
+        return request.answer(
+            text, refused=False, backend=self.name, citations=citations, verdict=decided, understood=checks
+        )
 
     def condense(self, history: Sequence[Turn], question: str) -> str:
         return condense_heuristic(history, question)
@@ -131,8 +147,8 @@ answer to a multi-clause question is named where its clauses are described, not 
 
 
 def _named_answer(
-    question: str, ranked: list[Candidate], pool: list[Candidate], kind: str, understanding: Understanding | None
-) -> Answer | None:
+    question: str, ranked: list[Candidate], pool: list[Candidate], kind: str, understanding: Understanding
+) -> tuple[str, list[Citation]] | None:
     """The name the evidence agrees on, first, then the sentences that hold it; None when there is none.
 
     Every name the question does not already contain is counted over all evidence sentences, weighted by
@@ -142,7 +158,7 @@ def _named_answer(
     have in common.
     """
     known = evidence.question_words(question)
-    for mention in understanding.mentions if understanding else ():
+    for mention in understanding.mentions:
         known |= {w.lower() for w in mention.text.split()}
     scored = {id(c): c.score for c in ranked}
     votes: dict[str, float] = {}
@@ -174,8 +190,27 @@ def _named_answer(
         return None
     _, citations = _cite_sources(chosen)
     markers = "".join(f"[{c.n}]" for c in citations)
-    text = f"{best} {markers}: " + " ".join(f"“{strip_markers(c.quote)}”" for c in citations)
-    return Answer(question, text, refused=False, citations=citations, backend="extractive")
+    return f"{best} {markers}: " + " ".join(f"“{strip_markers(c.quote)}”" for c in citations), citations
+
+
+def _with_cause(chosen: list[Candidate], ranking: Ranking, ranked: list[Candidate]) -> list[Candidate]:
+    """For a "why" question: the best sentence's neighbour in its article too (the one the reader scores
+    higher, or the next when it scored neither), quoted with it. A sentence restating the question's words
+    ("the estimate rose to 38.5 million") is often followed or preceded by the one giving the cause."""
+    best = chosen[0]
+    scores = {(c.article_id, c.start): c.score for c in ranked}
+    same = sorted((c for c in ranking.candidates if c.hit is best.hit), key=lambda c: c.start)
+    starts = [c.start for c in same]
+    if best.start not in starts:
+        return chosen
+    i = starts.index(best.start)
+    around = [same[j] for j in (i + 1, i - 1) if 0 <= j < len(same)]
+    if not around:
+        return chosen
+    cause = max(around, key=lambda c: scores.get((c.article_id, c.start), -1.0))
+    if any(c.article_id == cause.article_id and c.start == cause.start for c in chosen):
+        return chosen
+    return [*chosen[: MAX_QUOTES - 1], cause]
 
 
 def _newest_first(ranked: list[Candidate]) -> list[Candidate]:
@@ -219,7 +254,7 @@ def _citation(n: int, candidate: Candidate) -> Citation:
     return Citation.from_chunk(n, candidate.hit.chunk, candidate.text, round(candidate.score, 4))
 
 
-def _render(question: str, chosen: list[Candidate], backend: str) -> Answer:
+def _render(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
     """One citation per quote, numbered by first use; an article's quotes in article order.
 
     Sentences of one article that stand next to each other become one citation whose quote is the
@@ -235,7 +270,7 @@ def _render(question: str, chosen: list[Candidate], backend: str) -> Answer:
             citation = _citation(len(citations) + 1, run)
             citations.append(citation)
             parts.append(f"{strip_markers(citation.quote)} [{citation.n}]")
-    return Answer(question=question, answer=" ".join(parts), refused=False, citations=citations, backend=backend)
+    return " ".join(parts), citations
 
 
 def _adjacent_runs(quotes: list[Candidate]) -> list[Candidate]:

@@ -1,59 +1,82 @@
-"""The refusal gate: whether the retrieved evidence can hold the answer at all, before anything is written.
+"""The decisions after reading: which sentences answer, whether to answer at all, and whether to say yes or no.
 
-Both answerers use it: the extractive one refuses on it, and an LLM answerer refuses on it without calling
-the model (a model shown evidence that lacks the answer tends to answer anyway, and costs seconds).
+Both answerers use them: the extractive one refuses on them, and an LLM answerer refuses on them without
+calling the model (a model shown evidence that lacks the answer tends to answer anyway, and costs seconds).
+Each decision compares a calibrated probability from the reader (`bot.core.read`) with a setting that
+`newsbot eval` can sweep (`NEWSBOT_ANSWERABLE_MIN`, `NEWSBOT_VERDICT_MIN`). One rule stays a rule, the
+anchors: a question that names something no retrieved article holds is about something else, however well
+other sentences score (`bot.core.understand.anchors` says which names count).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from bot.core.answer.evidence import Ranking
+import numpy as np
+
+from bot.core.answer import verdict
+from bot.core.answer.evidence import Candidate, Ranking
+from bot.core.answer.verdict import ClaimEvidence
+from bot.core.read import Reader
+from bot.core.request import Request
+from bot.core.settings import AnswerSettings
 from bot.core.understand import anchors
-from bot.core.understand import answer_type as types
 from bot.core.understand.question import Understanding
+
+SEMANTIC_WEIGHT = 0.55
+"""Meaning's share in the order sentences are shortlisted and embedded in; the reader then scores every
+shortlisted sentence with meaning and words as separate features, so this sets no cut-off."""
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """Refusal and selection cut-offs.
+class Reading:
+    """The shortlist as the reader scored it: `answers[i]` is P(`ranking.ranked[i]` answers the question);
+    `ranked` the same sentences best first, each with that probability as its `score`."""
 
-    Calibrated on ../shared/eval/multihop-rag-dev (137 answerable, 13 unanswerable questions): a best
-    sentence scoring under 0.27, or retrieved text holding none of the question's names and numbers,
-    refuses 13/13 unanswerable questions and 6/137 answerable ones. Short questions (at most 10 content
-    terms; every multihop question is longer) are specific: when over a quarter of their weighted terms
-    appear nowhere in the retrieved text, the articles are about something else (measure/gold/seeds: 4 of 5
-    unanswerable refused, no answerable one).
-    """
-
-    min_score: float = 0.27
-    min_key_coverage: float = 0.01
-    short_question_terms: int = 10
-    max_missing_share: float = 0.25
-    semantic_weight: float = 0.55
-    companion_ratio: float = 0.85
+    ranking: Ranking
+    answers: np.ndarray
+    ranked: list[Candidate]
 
 
-DEFAULTS = Thresholds()
+def read(reader: Reader, request: Request, ranking: Ranking) -> Reading:
+    """The shortlist scored by the reader."""
+    scored = ranking.ranked
+    answers = reader.answers(request, ranking, scored)
+    rescored = [replace(c, score=float(p)) for c, p in zip(scored, answers, strict=True)]
+    return Reading(ranking, answers, sorted(rescored, key=lambda c: (-c.score, c.hit.chunk.id, c.start)))
 
 
-def refuses(ranking: Ranking, kind: str, limits: Thresholds = DEFAULTS) -> bool:
-    """Refuse when the retrieved text lacks the question's names, or a short, specific question's words,
-    or the kind of answer asked for; or when even the best sentence scores low."""
-    if not ranking.ranked:
-        return True
-    terms, retrieved = ranking.terms, ranking.retrieved
-    if terms.key_coverage(retrieved) < limits.min_key_coverage or ranking.ranked[0].score < limits.min_score:
-        return True
-    specific = len(terms.weights) <= limits.short_question_terms
-    if specific and terms.missing_share(retrieved) > limits.max_missing_share:
-        return True
-    typed_kinds = {types.NUMBER, types.DATE, types.PERSON}
-    return specific and kind in typed_kinds and not any(c.typed for c in ranking.candidates)
+def answerable(reader: Reader, request: Request, reading: Reading, settings: AnswerSettings) -> bool:
+    """Whether the reader's P(the evidence answers the question) reaches `answerable_min`; the estimate is
+    recorded on the request, so `--json` shows it."""
+    if not reading.ranked:
+        return False
+    p = reader.answerable(request, reading.ranking, reading.answers)
+    request.notes["answerable"] = round(p, 3)
+    return p >= settings.answerable_min
 
 
-def unanchored(ranking: Ranking, understanding: Understanding | None) -> bool:
+def decide_verdict(
+    reader: Reader, request: Request, found: Sequence[ClaimEvidence], settings: AnswerSettings
+) -> str | None:
+    """ "yes" or "no" only when the reader's calibrated estimate reaches `verdict_min` either way; else None
+    (the answer then shows what each source says and that it does not settle the question)."""
+    understanding = request.understanding
+    assert understanding.yes_no is not None
+    rules = verdict.decide(understanding.yes_no, list(found))
+    p_yes = reader.yes(request, found, rules)
+    request.notes["p_yes"] = round(p_yes, 3)
+    if p_yes >= settings.verdict_min:
+        return "yes"
+    if p_yes <= 1 - settings.verdict_min:
+        return "no"
+    return None
+
+
+def unanchored(ranking: Ranking, understanding: Understanding) -> bool:
     """Whether the retrieved text lacks something the question rests on (`bot.core.understand.anchors`): a
-    publication that is not indexed, the name that qualifies the answer, a model number. Checked before any
-    verdict: no claim about what Bloomberg said is supported by other publications' sentences."""
-    return understanding is not None and bool(anchors.missing(understanding.anchors, ranking.retrieved))
+    publication that is not indexed, the name that qualifies the answer, a model number, a name, number or
+    quoted term. Checked before any verdict: no claim about what Bloomberg
+    said is supported by other publications' sentences."""
+    return bool(anchors.missing(understanding.anchors, ranking.retrieved))

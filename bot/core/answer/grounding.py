@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from bot.core.answer import evidence, verdict
 from bot.core.answer.evidence import Candidate, Ranking
-from bot.core.answer.gate import DEFAULTS, Thresholds, refuses, unanchored
+from bot.core.answer.gate import SEMANTIC_WEIGHT, answerable, decide_verdict, read, unanchored
 from bot.core.answer.verdict import ClaimEvidence
-from bot.core.models import Hit
-from bot.core.understand import answer_type as types
-from bot.core.understand.question import Understanding
+from bot.core.read import Reader
+from bot.core.request import Request
+from bot.core.settings import AnswerSettings
 from index.embed import Embedder
 
 EVIDENCE_LIMIT = 6
@@ -29,10 +29,12 @@ SHORTLIST = 16
 @dataclass(frozen=True)
 class Grounding:
     """What an LLM answer is built on: the numbered evidence (`evidence[n - 1]` is evidence n), the
-    refusal gate's decision, and for a yes/no question each claim's best sentence and the rules' verdict."""
+    refusal gate's decision, and for a yes/no question each claim's best sentence and the calibrated verdict
+    (None when the reader's estimate does not reach `NEWSBOT_VERDICT_MIN`)."""
 
     kind: str
     ranking: Ranking
+    ranked: list[Candidate]
     evidence: list[Candidate]
     refuse: bool
     claims: list[ClaimEvidence]
@@ -40,32 +42,29 @@ class Grounding:
 
 
 def ground(
-    question: str,
-    hits: list[Hit],
-    embedder: Embedder,
-    understanding: Understanding | None,
-    *,
-    limit: int = EVIDENCE_LIMIT,
-    thresholds: Thresholds = DEFAULTS,
+    request: Request, embedder: Embedder, reader: Reader, settings: AnswerSettings, *, limit: int = EVIDENCE_LIMIT
 ) -> Grounding:
-    kind = understanding.answer_type if understanding else types.answer_type(question)
-    topic = understanding.topic if understanding is not None and understanding.topic else question
-    named = understanding.sources if understanding is not None and understanding.yes_no is None else ()
-    ranking = evidence.rank(topic, hits, embedder, kind, thresholds.semantic_weight, named, SHORTLIST)
+    """The evidence for `request`, read by `reader`; the refusal and (yes/no) verdict decided by `gate`."""
+    understanding = request.understanding
+    kind = understanding.answer_type
+    ranking = evidence.rank_request(request, embedder, SEMANTIC_WEIGHT, SHORTLIST)
     claims: list[ClaimEvidence] = []
     rule_verdict = None
-    if understanding is not None and understanding.yes_no is not None and ranking.candidates:
+    if understanding.yes_no is not None and ranking.candidates:
         claims = verdict.gather(understanding, ranking.candidates, embedder)
-        rule_verdict = verdict.decide(understanding.yes_no, claims)
+        if any(c.supported for c in claims):
+            rule_verdict = decide_verdict(reader, request, claims, settings)
+    reading = read(reader, request, ranking)
+    ranked = reading.ranked
     required = [c.best for c in claims if c.best is not None]
-    if understanding is not None and len(understanding.sources) > 1:
+    if len(understanding.sources) > 1:
         for source in understanding.sources:
-            required += [c for c in ranking.ranked if c.hit.chunk.source == source][:1]
-    chosen = _select(required, ranking.ranked, limit)
+            required += [c for c in ranked if c.hit.chunk.source == source][:1]
+    chosen = _select(required, ranked, limit)
     refuse = unanchored(ranking, understanding) or (
-        refuses(ranking, kind, thresholds) and not any(c.supported for c in claims)
+        not answerable(reader, request, reading, settings) and not any(c.supported for c in claims)
     )
-    return Grounding(kind, ranking, _in_article_order(chosen), refuse, claims, rule_verdict)
+    return Grounding(kind, ranking, ranked, _in_article_order(chosen), refuse, claims, rule_verdict)
 
 
 def _select(required: list[Candidate], ranked: list[Candidate], limit: int) -> list[Candidate]:

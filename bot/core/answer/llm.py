@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import NoReturn
 
 import openai
@@ -17,7 +18,6 @@ from llama_index.llms.openai import OpenAI
 from llama_index.llms.openai.utils import ALL_AVAILABLE_MODELS
 from llama_index.llms.openai_like import OpenAILike
 
-from bot.core.answer import roles
 from bot.core.answer.evidence import Candidate
 from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.answer.grounding import ground
@@ -26,11 +26,12 @@ from bot.core.answer.verify import Judge, Verifier
 from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.stream import StreamRewriter
 from bot.core.errors import AnswerBackendError
-from bot.core.models import Answer, Hit, Turn
+from bot.core.models import Answer, Turn
 from bot.core.prompts import refusal_sentinel, render
+from bot.core.read import Reader, make_reader
+from bot.core.request import Request
 from bot.core.settings import CoreSettings
 from bot.core.understand import answer_type as types
-from bot.core.understand.question import Understanding
 from index.embed import Embedder
 from index.errors import SettingsError
 from index.settings import OpenAISettings
@@ -120,6 +121,7 @@ class LLMAnswerer:
         name: str | None = None,
         judge: Judge | None = None,
         extractive: ExtractiveAnswerer | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.name = name or f"openai:{_model_name(settings)}"
         self._settings = settings.answer
@@ -132,6 +134,7 @@ class LLMAnswerer:
         self._embedder = embedder
         self._verifier = Verifier(embedder, judge)
         self._extractive = extractive
+        self._reader = reader or make_reader(settings.answer)
 
     def evidence_block(self, evidence: Sequence[Candidate]) -> str:
         """The numbered evidence sentences, each with its article's title, publication and date."""
@@ -164,15 +167,8 @@ class LLMAnswerer:
             user += "\n" + render(self._settings, "yes_no")
         return [ChatMessage(role=MessageRole.SYSTEM, content=system), ChatMessage(role=MessageRole.USER, content=user)]
 
-    def answer(
-        self,
-        question: str,
-        hits: list[Hit],
-        *,
-        understanding: Understanding | None = None,
-        on_token: Callable[[str], None] | None = None,
-    ) -> Answer:
-        """The model's answer over the evidence of `hits`; refuses without calling it when the gate does.
+    def answer(self, request: Request) -> Answer:
+        """The model's answer over the evidence of the request's hits; refuses without calling it when the gate does.
 
         With an `extractive` partner (the hybrid the small local model uses): a "who"/"which company" question
         the extractive answerer names an answer for gets that answer, and a model answer that verification
@@ -181,44 +177,40 @@ class LLMAnswerer:
         "who is the <role> of <organisation>" question it refuses (no sentence gives that role to that
         organisation) stays refused: the model would name the nearest holder of the role.
         """
-        if not hits:
-            return refusal(question, [], self.name)
-        kind = understanding.answer_type if understanding else types.answer_type(question)
-        if self._extractive is not None and kind in NAMED_KINDS:
-            named = self._extractive.answer(question, hits, understanding=understanding)
-            if not named.refused or roles.asked_role(question) is not None:
-                if on_token is not None:
-                    on_token(named.answer)
+        if not request.hits:
+            return refusal(request, [], self.name)
+        understanding = request.understanding
+        if self._extractive is not None and understanding.answer_type in NAMED_KINDS:
+            named = self._extractive.answer(request)
+            if not named.refused or understanding.role is not None:
                 return named
-        grounding = ground(question, hits, self._embedder, understanding)
-        closest = see_also((c.hit, c.text, round(c.score, 4)) for c in grounding.ranking.ranked)
+        grounding = ground(request, self._embedder, self._reader, self._settings)
+        closest = see_also((c.hit, c.text, round(c.score, 4)) for c in grounding.ranked)
         if grounding.refuse or not grounding.evidence:
-            return refusal(question, closest, self.name)
-        yes_no = understanding is not None and understanding.yes_no is not None
-        decided = rules_answer(question, grounding, self.name) if yes_no else None
+            return refusal(request, closest, self.name)
+        yes_no = understanding.yes_no is not None
+        decided = rules_answer(request, grounding, self.name) if yes_no else None
         if decided is not None:
-            if on_token is not None:
-                on_token(decided.answer)
+            request.emit(decided.answer)
             return decided
-        messages = self.messages(question, grounding.evidence, yes_no=yes_no)
-        if on_token is None:
+        messages = self.messages(request.standalone, grounding.evidence, yes_no=yes_no)
+        if request.on_token is None:
             reply = self._chat(messages)
         else:
-            rewriter = StreamRewriter(len(grounding.evidence), self._sentinel, on_token)
+            rewriter = StreamRewriter(len(grounding.evidence), self._sentinel, request.on_token)
             reply = self._stream(messages, rewriter.feed)
             rewriter.close()
         answer = verified_answer(
-            question,
+            request,
             reply,
             grounding,
             closest,
             verifier=self._verifier,
             sentinel=self._sentinel,
             backend=self.name,
-            yes_no=yes_no,
         )
         if answer.refused and self._extractive is not None:
-            fallback = self._extractive.answer(question, hits, understanding=understanding)
+            fallback = self._extractive.answer(replace(request, on_token=None))  # the stream already ran
             if not fallback.refused:
                 fallback.corrections = answer.corrections
                 return fallback

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.core.models import REFUSAL_TEXT, Answer, Citation, Hit
+from bot.core.request import Request
 
 SEE_ALSO_LIMIT = 3
 
@@ -27,6 +28,6 @@ def see_also(picks: Iterable[tuple[Hit, str, float]], limit: int = SEE_ALSO_LIMI
     return result
 
 
-def refusal(question: str, closest: list[Citation], backend: str = "") -> Answer:
+def refusal(request: Request, closest: list[Citation], backend: str = "") -> Answer:
     """The one refusal every backend gives: the refusal text, no citations, the closest articles to look at."""
-    return Answer(question=question, answer=REFUSAL_TEXT, refused=True, citations=[], backend=backend, see_also=closest)
+    return request.answer(REFUSAL_TEXT, refused=True, backend=backend, see_also=closest)

@@ -6,7 +6,9 @@
 - `place`: where; which/what + city, country, place ...
 - `date`: when; which/what + date, day, year, month
 - `number`: how much, many, long, old, far; which/what + amount, price, cost, number, percentage, share
-- `open`: anything else ("What did ZTE say about source code?", how, why)
+- `reason`: why, how come (the answer is a cause, often in the sentence beside the one that restates the
+  question's words)
+- `open`: anything else ("What did ZTE say about source code?", how)
 
 A question that opens with a preposition ("In which city", "By when", "For how much") is read from the
 words after it; one that opens with a framing phrase ("Between the report from A and the report from B,
@@ -27,8 +29,9 @@ ORGANISATION = "organisation"
 PLACE = "place"
 DATE = "date"
 NUMBER = "number"
+REASON = "reason"
 OPEN = "open"
-TYPES = (YES_NO, PERSON, ORGANISATION, PLACE, DATE, NUMBER, OPEN)
+TYPES = (YES_NO, PERSON, ORGANISATION, PLACE, DATE, NUMBER, REASON, OPEN)
 
 _AUXILIARIES = frozenset(
     "is are was were am do does did has have had can could will would shall should may might must".split()
@@ -87,6 +90,8 @@ def answer_type(question: str) -> str:
         return PLACE
     if first == "when":
         return DATE
+    if first == "why" or (first == "how" and rest[:1] == ["come"]):
+        return REASON
     if first == "how" and rest and rest[0] in _HOW_NUMBER:
         return NUMBER
     if first in {"which", "what"}:

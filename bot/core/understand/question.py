@@ -12,8 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from bot.core.understand import answer_type as types
+from bot.core.understand import roles
 from bot.core.understand.anchors import Anchor, anchors
 from bot.core.understand.claims import YesNoQuestion, read_yes_no, split_at
+from bot.core.understand.roles import Role
 from bot.core.understand.sources import SourceMatcher, SourceMention
 from bot.core.understand.timeframe import DateRange, date_mentions, publication_frame, question_dates
 from index.catalog import Catalog
@@ -37,6 +39,8 @@ class Understanding:
     yes_no: YesNoQuestion | None = None
     claim_dates: tuple[ClaimDates, ...] = ()
     anchors: tuple[Anchor, ...] = ()
+    role: Role | None = None
+    """For "who is the <role> of <organisation>": the role asked about (`roles`)."""
 
     @property
     def topic(self) -> str:
@@ -58,7 +62,7 @@ class Understanding:
         return data
 
 
-class Reader:
+class Understander:
     """Understands questions against one catalog; rebuilt when the index changes."""
 
     def __init__(self, catalog: Catalog) -> None:
@@ -83,7 +87,18 @@ class Reader:
             claim_dates = tuple(
                 _indexed(_dates_within(found, claim.start, claim.end), self.catalog) for claim in yes_no.claims
             )
-        return Understanding(question, kind, sources, mentions, dates, yes_no, claim_dates, anchors(question, mentions))
+        role = roles.asked_role(question) if kind in {types.PERSON, types.ORGANISATION} else None
+        return Understanding(
+            question,
+            kind,
+            sources,
+            mentions,
+            dates,
+            yes_no,
+            claim_dates,
+            anchors(question, mentions, [(d.start, d.end) for d in dates.mentions]),
+            role,
+        )
 
 
 def _dates_within(found: list, start: int, end: int) -> ClaimDates:  # type: ignore[type-arg]

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from bot.core.answer.llm import LLMAnswerer
 from bot.core.models import Answer, Hit, Turn
+from bot.core.request import Request
 from bot.core.settings import PROMPTS_DIR
 from bot.settings import Settings
 from bot.slack.app import SlackBot, create_app
@@ -51,7 +52,7 @@ class HitsPipeline:
     def answer(
         self, question: str, *, history: Sequence[Turn] = (), on_token: Callable[[str], None] | None = None
     ) -> Answer:
-        return self.answerer.answer(question, self.hits, on_token=on_token)
+        return self.answerer.answer(Request.of(question, self.hits, on_token=on_token))
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from bot.core.citations.markers import cited_numbers, claims, normalise, renumbe
 from bot.core.citations.reply import is_refusal, strip_source_list
 from bot.core.citations.stream import StreamRewriter
 from bot.core.models import REFUSAL_TEXT, Answer, Hit
+from bot.core.request import Request
 from index.embed.local import LocalOnnxEmbedder
 from index.models import Chunk
 
@@ -66,12 +67,13 @@ TALKS = NUMBER["The talks ended without a deal on Friday."]
 
 def grounding(evidence: list[Candidate] = EVIDENCE) -> Grounding:
     ranking = Ranking(QuestionTerms.build("q", []), lambda: list(evidence), set(), list(evidence))
-    return Grounding("open", ranking, list(evidence), False, [], None)
+    return Grounding("open", ranking, list(evidence), list(evidence), False, [], None)
 
 
 def build(question: str, reply: str) -> Answer:
     closest = see_also((c.hit, c.text, c.score) for c in EVIDENCE)
-    return verified_answer(question, reply, grounding(), closest, verifier=VERIFIER, sentinel=SENTINEL, backend="test")
+    request = Request.of(question)
+    return verified_answer(request, reply, grounding(), closest, verifier=VERIFIER, sentinel=SENTINEL, backend="test")
 
 
 def assert_grounded(answer: Answer, hits: list[Hit]) -> None:

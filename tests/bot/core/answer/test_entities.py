@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.core.answer import entities
 from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.models import Hit
-from bot.core.understand.question import Reader
+from bot.core.request import Request
+from bot.core.understand.question import Understander
 from index.catalog import Catalog
 from index.models import Chunk
 
@@ -34,7 +35,7 @@ def test_the_name_where_the_question_is_described_wins_over_the_one_that_recurs(
         _hit(2, "Hallstead hired Tomas Berg, a sensor engineer from Kellner Labs, to lead the recall audit."),
     ]
     question = "Who is the sensor engineer Hallstead hired from Kellner Labs to lead the recall audit?"
-    understanding = Reader(Catalog("g", {"Reuters": 4}, "2026-03-02", "2026-03-02")).understand(question)
-    answer = ExtractiveAnswerer(embedder).answer(question, hits, understanding=understanding)
+    understanding = Understander(Catalog("g", {"Reuters": 4}, "2026-03-02", "2026-03-02")).understand(question)
+    answer = ExtractiveAnswerer(embedder).answer(Request.of(question, hits, understanding=understanding))
     assert answer.answer.startswith("Tomas Berg [1]")
     assert answer.citations[0].article_id == "a2"

@@ -16,8 +16,9 @@ from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.answer.llm import AnswerBackendError, LLMAnswerer, make_llm
 from bot.core.models import REFUSAL_TEXT, Answer, Hit, Turn
 from bot.core.prompts import PromptError, load_prompt
+from bot.core.request import Request
 from bot.core.settings import PROMPTS_DIR
-from bot.core.understand.question import Reader
+from bot.core.understand.question import Understander
 from bot.settings import Settings
 from index.catalog import Catalog
 from index.embed.local import LocalOnnxEmbedder
@@ -87,8 +88,11 @@ def evidence_in(prompt: str) -> dict[str, int]:
 
 
 def numbering(server: ScriptedOpenAIServer, tmp_path: Path, question: str, hits: list[Hit]) -> dict[str, int]:
-    """How the answerer numbers the evidence for `question` (it is deterministic): asked once, refused."""
-    answerer_for(server, tmp_path, Reply(text="NOT_IN_SOURCES")).answer(question, hits)
+    """How the answerer numbers the evidence for `question` (it is deterministic): asked once, refused. The
+    refusal gate and reader verdicts are off (`answerable_min=0`, `verdict_min=1`): these tests are about what
+    the model is shown."""
+    answerer = answerer_for(server, tmp_path, Reply(text="NOT_IN_SOURCES"), answerable_min=0.0, verdict_min=1.0)
+    answerer.answer(Request.of(question, hits))
     numbers = evidence_in(server.completions[-1].messages[1]["content"])
     server.requests.clear()
     return numbers
@@ -105,7 +109,7 @@ def assert_grounded(answer: Answer, hits: list[Hit]) -> None:
 
 def backend_error(answerer: LLMAnswerer, hits: list[Hit]) -> str:
     with pytest.raises(AnswerBackendError) as caught:
-        answerer.answer("When did the talks end?", hits)
+        answerer.answer(Request.of("When did the talks end?", hits))
     message = str(caught.value)
     assert KEY not in message
     return message
@@ -113,7 +117,7 @@ def backend_error(answerer: LLMAnswerer, hits: list[Hit]) -> str:
 
 def test_the_prompt_numbers_evidence_sentences_with_title_date_and_publication(server, tmp_path, hits) -> None:
     answerer = answerer_for(server, tmp_path, Reply(text="The talks ended on Friday [1]."))
-    answerer.answer("When did the Geneva talks end?", hits)
+    answerer.answer(Request.of("When did the Geneva talks end?", hits))
     request = server.completions[-1]
     system, user = request.messages
     assert system["role"] == "system" and user["role"] == "user"
@@ -136,7 +140,7 @@ def test_a_citation_of_evidence_that_was_not_given_is_dropped(server, tmp_path, 
     n = numbering(server, tmp_path, question, hits)
     talks = n["The talks ended without a deal on Friday."]
     reply = f"The talks ended without a deal on Friday [{talks}]. Acme blamed shipping costs [{len(n) + 5}]."
-    answer = answerer_for(server, tmp_path, Reply(text=reply)).answer(question, hits)
+    answer = answerer_for(server, tmp_path, Reply(text=reply)).answer(Request.of(question, hits))
     assert answer.answer.startswith("The talks ended without a deal on Friday [1].")
     assert answer.citations[0].article_id == "geneva"
     assert answer.citations[0].quote == "The talks ended without a deal on Friday."
@@ -155,7 +159,9 @@ def test_a_misnumbered_citation_is_moved_to_the_sentence_that_says_it(server, tm
     labs = next(number for sentence, number in n.items() if "source code" in sentence)
     wrong = next(number for sentence, number in n.items() if "ZTE" not in sentence)
     reply = f"ZTE expects to open labs in Italy and Belgium where customers can access its source code [{wrong}]."
-    answer = answerer_for(server, tmp_path, Reply(text=reply)).answer(ZTE_QUESTION, hits)
+    answer = answerer_for(server, tmp_path, Reply(text=reply), answerable_min=0.0).answer(
+        Request.of(ZTE_QUESTION, hits)
+    )
     (citation,) = answer.citations
     assert "source code" in citation.quote
     assert answer.answer.endswith("source code [1].")
@@ -173,10 +179,13 @@ def test_an_unsupported_sentence_is_removed_and_nothing_supported_is_a_refusal(s
     labs = next(number for sentence, number in n.items() if "source code" in sentence)
     invented = "ZTE also said its source code had been audited by NATO engineers in 2017"
     reply = f"ZTE will open labs in Italy and Belgium to show customers its source code [{labs}]. {invented} [{labs}]."
-    answer = answerer_for(server, tmp_path, Reply(text=reply)).answer(ZTE_QUESTION, hits)
+    answer = answerer_for(server, tmp_path, Reply(text=reply), answerable_min=0.0).answer(
+        Request.of(ZTE_QUESTION, hits)
+    )
     assert answer.answer == "ZTE will open labs in Italy and Belgium to show customers its source code [1]."
     assert [(c.kind, c.sentence) for c in answer.corrections] == [("removed", invented + ".")]
-    refused = answerer_for(server, tmp_path, Reply(text=f"{invented} [{labs}].")).answer(ZTE_QUESTION, hits)
+    only_invented = Reply(text=f"{invented} [{labs}].")
+    refused = answerer_for(server, tmp_path, only_invented, answerable_min=0.0).answer(Request.of(ZTE_QUESTION, hits))
     assert refused.refused and refused.citations == [] and refused.see_also
     assert [c.kind for c in refused.corrections] == ["removed"]
 
@@ -186,7 +195,7 @@ def test_citations_are_renumbered_by_first_use(server, tmp_path, hits) -> None:
     n = numbering(server, tmp_path, question, hits)
     boat, talks = n["Hundreds of residents were evacuated by boat."], n["The talks ended without a deal on Friday."]
     reply = f"Hundreds of residents were evacuated by boat [{boat}]. The talks ended on Friday [{talks}]."
-    answer = answerer_for(server, tmp_path, Reply(text=reply)).answer(question, hits)
+    answer = answerer_for(server, tmp_path, Reply(text=reply)).answer(Request.of(question, hits))
     assert answer.answer == "Hundreds of residents were evacuated by boat [1]. The talks ended on Friday [2]."
     assert [(c.n, c.article_id, c.title, c.date, c.source, c.quote) for c in answer.citations] == [
         (1, "floods", "Valley floods", None, "River Gazette", "Hundreds of residents were evacuated by boat."),
@@ -211,7 +220,7 @@ def test_a_rate_limit_is_retried_and_then_succeeds(server, tmp_path, hits) -> No
         Reply(status=429, error="slow down", headers={"retry-after-ms": "20"}),
         Reply(text=f"Acme raised its prices by 5 percent [{n['Acme Corp raised its prices by 5 percent in May.']}]."),
     )
-    answer = answerer.answer(question, hits)
+    answer = answerer.answer(Request.of(question, hits))
     assert [c.article_id for c in answer.citations] == ["acme"]
     assert len(server.completions) == 2
 
@@ -276,7 +285,7 @@ def test_streaming_sends_each_delta_and_the_answer_is_the_verified_text(server, 
     reply = f"Acme raised its prices by 5 percent [{acme}]. The talks ended without a deal on Friday [{talks}][99]."
     answerer = answerer_for(server, tmp_path, Reply(text=reply))
     tokens: list[str] = []
-    answer = answerer.answer(question, hits, on_token=tokens.append)
+    answer = answerer.answer(Request.of(question, hits, on_token=tokens.append))
     assert server.completions[-1].body["stream"] is True
     assert len(tokens) > 3
     expected = "Acme raised its prices by 5 percent [1]. The talks ended without a deal on Friday [2]."
@@ -285,7 +294,9 @@ def test_streaming_sends_each_delta_and_the_answer_is_the_verified_text(server, 
 
 
 def test_the_refusal_sentinel_refuses_with_see_also(server, tmp_path, hits) -> None:
-    answer = answerer_for(server, tmp_path, Reply(text="NOT_IN_SOURCES")).answer("Where did the talks end?", hits)
+    answer = answerer_for(server, tmp_path, Reply(text="NOT_IN_SOURCES")).answer(
+        Request.of("Where did the talks end?", hits)
+    )
     assert answer.refused
     assert answer.answer == REFUSAL_TEXT
     assert answer.citations == []
@@ -294,7 +305,9 @@ def test_the_refusal_sentinel_refuses_with_see_also(server, tmp_path, hits) -> N
 
 
 def test_the_refusal_gate_refuses_without_calling_the_model(server, tmp_path, hits) -> None:
-    answer = answerer_for(server, tmp_path, Reply(text="Made up [1].")).answer("Who won the 1998 cup final?", hits)
+    answer = answerer_for(server, tmp_path, Reply(text="Made up [1].")).answer(
+        Request.of("Who won the 1998 cup final?", hits)
+    )
     assert answer.refused
     assert server.completions == []
 
@@ -310,9 +323,9 @@ def test_a_question_resting_on_an_unindexed_publication_is_refused_before_the_mo
     server, tmp_path, hits, question: str, refused: bool
 ) -> None:  # type: ignore[no-untyped-def]
     catalog = Catalog("1", {"Example Times": 1, "Business Daily": 1, "River Gazette": 1}, "2024-03-01", "2024-05-20")
-    understanding = Reader(catalog).understand(question)
+    understanding = Understander(catalog).understand(question)
     reply = Reply(text="The talks ended without a deal on Friday [1].")
-    answer = answerer_for(server, tmp_path, reply).answer(question, hits, understanding=understanding)
+    answer = answerer_for(server, tmp_path, reply).answer(Request.of(question, hits, understanding=understanding))
     assert answer.refused is refused
     assert len(server.completions) == (0 if refused else 1)
 
@@ -320,13 +333,13 @@ def test_a_question_resting_on_an_unindexed_publication_is_refused_before_the_mo
 def test_a_streamed_refusal_shows_no_tokens(server, tmp_path, hits) -> None:
     tokens: list[str] = []
     answerer = answerer_for(server, tmp_path, Reply(text="NOT_IN_SOURCES."))
-    answer = answerer.answer("Who won the cup?", hits, on_token=tokens.append)
+    answer = answerer.answer(Request.of("Who won the cup?", hits, on_token=tokens.append))
     assert answer.refused
     assert tokens == []
 
 
 def test_no_hits_refuses_without_calling_the_model(server, tmp_path) -> None:
-    answer = answerer_for(server, tmp_path, Reply(text="Made up [1].")).answer("Anything?", [])
+    answer = answerer_for(server, tmp_path, Reply(text="Made up [1].")).answer(Request.of("Anything?", []))
     assert answer.refused
     assert server.completions == []
 
@@ -342,8 +355,9 @@ def test_an_injected_source_cannot_cite_outside_the_evidence(server, tmp_path, h
     question = "Did the mayor resign on Sunday?"
     n = numbering(server, tmp_path, question, all_hits)
     mayor = n["The mayor resigned on Sunday."]
-    answerer = answerer_for(server, tmp_path, Reply(text=f"HACKED [9]. The mayor resigned on Sunday [{mayor}][9]."))
-    answer = answerer.answer(question, all_hits)
+    reply = Reply(text=f"HACKED [9]. The mayor resigned on Sunday [{mayor}][9].")
+    answerer = answerer_for(server, tmp_path, reply, answerable_min=0.0, verdict_min=1.0)
+    answer = answerer.answer(Request.of(question, all_hits))
     user = server.completions[-1].messages[1]["content"]
     assert user.count("</source>") == len(re.findall(r"<source n=", user)) == len(n)
     assert [(c.n, c.article_id) for c in answer.citations] == [(1, "evil")]
@@ -373,7 +387,7 @@ def test_condense_without_history_needs_no_model_call(server, tmp_path) -> None:
 
 def test_without_a_key_a_local_server_gets_a_placeholder_key(server, tmp_path, hits) -> None:
     answerer = answerer_for(server, tmp_path, Reply(text="The talks ended [1]."), openai_api_key=None)
-    answerer.answer("When did the talks end?", hits)
+    answerer.answer(Request.of("When did the talks end?", hits))
     assert server.completions[-1].headers["authorization"] == "Bearer not-needed"
 
 
@@ -414,7 +428,7 @@ def test_the_hybrid_answers_a_who_question_with_the_extractive_name_without_the_
         "recall", 0, body, 0, len(body), title="Hallstead recalls robots", date="2026-03-02", source="Reuters"
     )
     answer = hybrid_for(server, tmp_path, Reply(text="Sam Altman [1].")).answer(
-        "Who is the chief executive of Hallstead Robotics?", [Hit(chunk, 0.9)]
+        Request.of("Who is the chief executive of Hallstead Robotics?", [Hit(chunk, 0.9)])
     )
     assert answer.answer.startswith("Mira Lindqvist [1]")
     assert answer.backend == "extractive"
@@ -427,7 +441,7 @@ def test_the_hybrid_refuses_a_role_the_articles_give_to_another_organisation(ser
         "zte", 0, body, 0, len(body), title="ZTE applauds EU 5G approach", date="2026-03-02", source="Reuters"
     )
     answer = hybrid_for(server, tmp_path, Reply(text="Xiang Ligang [1].")).answer(
-        "Who is the chief executive of ZTE?", [Hit(chunk, 0.9)]
+        Request.of("Who is the chief executive of ZTE?", [Hit(chunk, 0.9)])
     )
     assert answer.refused and answer.citations == []
     assert server.completions == []
@@ -435,24 +449,28 @@ def test_the_hybrid_refuses_a_role_the_articles_give_to_another_organisation(ser
 
 def test_a_model_answer_verification_empties_falls_back_to_the_extractive_answer(server, tmp_path, hits) -> None:
     question = "When did the Geneva talks end?"
-    answer = hybrid_for(server, tmp_path, Reply(text="The talks collapsed in Oslo in 1994 [1].")).answer(question, hits)
+    answer = hybrid_for(server, tmp_path, Reply(text="The talks collapsed in Oslo in 1994 [1].")).answer(
+        Request.of(question, hits)
+    )
     assert len(server.completions) == 1
     assert not answer.refused and answer.backend == "extractive"
     assert "The talks ended without a deal on Friday." in answer.answer
     assert [c.kind for c in answer.corrections] == ["removed"]
 
 
-def test_a_yes_no_question_the_rules_decide_needs_no_model_call(server, tmp_path) -> None:
+def test_a_yes_no_question_the_reader_decides_needs_no_model_call(server, tmp_path) -> None:
+    """With a verdict the reader is sure enough of (here `verdict_min=0.6`), the deciding quotes are the
+    answer and the model is never asked."""
     body = (
         "Hallstead Robotics will recall 3,000 robots. Customers will not be charged for the repair, the company said."
     )
     chunk = Chunk(
         "recall", 0, body, 0, len(body), title="Hallstead recalls robots", date="2026-03-02", source="Reuters"
     )
-    answerer = answerer_for(server, tmp_path, Reply(text="Yes [1]."))
-    understanding = Reader(Catalog("1", {"Reuters": 1}, "2026-03-02", "2026-03-02")).understand(
+    answerer = answerer_for(server, tmp_path, Reply(text="Yes [1]."), verdict_min=0.6)
+    understanding = Understander(Catalog("1", {"Reuters": 1}, "2026-03-02", "2026-03-02")).understand(
         "Did Hallstead say customers would be charged for the repair?"
     )
-    answer = answerer.answer(understanding.question, [Hit(chunk, 0.9)], understanding=understanding)
+    answer = answerer.answer(Request.of(understanding.question, [Hit(chunk, 0.9)], understanding=understanding))
     assert answer.verdict == "no" and answer.answer.startswith("No — Reuters: “Customers will not be charged")
     assert server.completions == []

@@ -23,6 +23,7 @@ from pydantic import SecretStr
 
 from bot.core.answer.llm import LLMAnswerer
 from bot.core.models import Answer, Hit, Turn
+from bot.core.request import Request
 from bot.core.settings import PROMPTS_DIR
 from bot.settings import Settings
 from index.models import Chunk
@@ -169,7 +170,7 @@ def assert_grounded(answer: Answer, hits: list[Hit]) -> None:
 
 
 def test_a_real_server_answers_with_grounded_citations(answerer: LLMAnswerer, hits: list[Hit]) -> None:
-    answer = answerer.answer("When did the Geneva talks end?", hits)
+    answer = answerer.answer(Request.of("When did the Geneva talks end?", hits))
     assert answer.question == "When did the Geneva talks end?"
     assert answer.answer.strip()
     assert answer.backend == "openai:smollm2"
@@ -178,7 +179,7 @@ def test_a_real_server_answers_with_grounded_citations(answerer: LLMAnswerer, hi
 
 def test_a_real_server_streams(answerer: LLMAnswerer, hits: list[Hit]) -> None:
     tokens: list[str] = []
-    answer = answerer.answer("Why did Acme raise its prices?", hits, on_token=tokens.append)
+    answer = answerer.answer(Request.of("Why did Acme raise its prices?", hits, on_token=tokens.append))
     assert_grounded(answer, hits)
     if not answer.refused:
         assert tokens and "".join(tokens).strip()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.pipeline import Pipeline
+from bot.core.request import Request
 from index.ingest import ingest
 from tests.conftest import SEEDS, ZTE_QUESTION, make_settings
 
@@ -71,7 +72,9 @@ def test_the_model_alone_names_the_chief_executive_from_the_evidence(pipeline: P
     assert isinstance(hybrid, LLMAnswerer)
     alone = LLMAnswerer(pipeline.settings, pipeline.embedder, hybrid._llm, name="local:alone")
     question = "Who is the chief executive of Hallstead Robotics?"
-    answer = alone.answer(question, pipeline.retrieve(question), understanding=pipeline.understand(question))
+    answer = alone.answer(
+        Request.of(question, pipeline.retrieve(question), understanding=pipeline.understand(question))
+    )
     assert answer.backend == "local:alone" and not answer.refused
     assert "Mira Lindqvist" in answer.answer
     assert [c.quote for c in answer.citations][:1] == [

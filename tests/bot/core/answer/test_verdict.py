@@ -9,7 +9,7 @@ from bot.core.answer.evidence import Candidate
 from bot.core.answer.verdict import ClaimEvidence, claim_text, decide, disagree
 from bot.core.models import Hit
 from bot.core.understand.claims import ORDER
-from bot.core.understand.question import Reader
+from bot.core.understand.question import Understander
 from index.catalog import Catalog
 from index.models import Chunk
 
@@ -17,7 +17,7 @@ CATALOG = Catalog("g1", {"Reuters": 3, "The Courier": 2, "The Verge": 1}, "2026-
 
 
 def test_claims_keep_what_was_reported_not_where_or_when() -> None:
-    understood = Reader(CATALOG).understand(
+    understood = Understander(CATALOG).understand(
         "Between the report from 'Reuters' on 2026-03-02 about the robot recall and the report from "
         "'The Courier' published on 2026-05-12 about Hallstead shares, is there consistency in the coverage?"
     )
@@ -30,7 +30,7 @@ def test_claims_keep_what_was_reported_not_where_or_when() -> None:
 
 
 def test_a_claim_that_is_only_a_source_falls_back_to_the_topic_without_framing() -> None:
-    understood = Reader(CATALOG).understand(
+    understood = Understander(CATALOG).understand(
         "Does the Reuters article suggest that the recall was costly in a way that aligns with The Courier article?"
     )
     assert understood.yes_no is not None
@@ -84,7 +84,7 @@ def test_negation_opposites_and_other_numbers_contradict(claim: str, sentence: s
 
 
 def test_a_contradicted_claim_answers_an_ordering_question_no() -> None:
-    understood = Reader(CATALOG).understand(
+    understood = Understander(CATALOG).understand(
         "Did Reuters report that Hallstead recalled 5,000 robots before The Courier reported that shares rose?"
     )
     assert understood.yes_no is not None and understood.yes_no.relation == ORDER

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.understand.anchors import MODEL, PUBLICATION, QUALIFIER, anchors, missing
+from bot.core.understand.anchors import (
+    MODEL,
+    NAME,
+    NUMBER,
+    PER_ARTICLE,
+    PUBLICATION,
+    QUALIFIER,
+    QUOTED,
+    anchors,
+    missing,
+)
 from bot.core.understand.sources import SourceMatcher
 
 MATCHER = SourceMatcher(["Reuters", "The Verge", "The Age"])
 
 
 def read(question: str) -> list[tuple[str, str]]:
-    return [(a.text, a.kind) for a in anchors(question, MATCHER.find(question))]
+    """The anchors the retrieved text as a whole must hold (publication, qualifier, model)."""
+    return [(a.text, a.kind) for a in anchors(question, MATCHER.find(question)) if a.kind not in PER_ARTICLE]
+
+
+def phrases(question: str) -> list[tuple[str, str]]:
+    """The anchors one retrieved article must hold whole (name, number, quoted)."""
+    return [(a.text, a.kind) for a in anchors(question, MATCHER.find(question)) if a.kind in PER_ARTICLE]
 
 
 @pytest.mark.parametrize(
@@ -50,3 +66,28 @@ def test_an_anchor_is_missing_unless_all_its_words_are_present() -> None:
     assert [a.text for a in found] == ["Times of India"]
     assert [a.text for a in missing(found, {"time"})] == ["Times of India"]
     assert missing(found, {"time", "india"}) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Why did the Nine Years' Treaty collapse?", [("Nine Years' Treaty", NAME)]),
+        ("Did Elon Musk say the launch would slip?", [("Elon Musk", NAME)]),
+        ("How many tonnes did the port ship in the first 14,200 days?", [("14,200", NUMBER)]),
+        ("What did the minister call “the lost decade”?", [("the lost decade", QUOTED)]),
+        ("According to Reuters, how much did the recall cost?", []),  # an indexed source is metadata
+        ("kessler dam cost?", []),  # a hurried fragment names nothing by capitals
+    ],
+)
+def test_names_numbers_and_quoted_terms_are_read(question: str, expected: list[tuple[str, str]]) -> None:
+    assert phrases(question) == expected
+
+
+def test_names_are_for_the_reader_not_the_rule() -> None:
+    found = anchors("Why did the Nine Years' Treaty collapse in 2019?", [])
+    assert {a.kind for a in found} == {NAME, NUMBER}
+    assert missing(found, set()) == [], "only publication, qualifier and model anchors refuse by rule"
+
+
+def test_dates_are_no_names_or_numbers() -> None:
+    assert phrases("Did Acme say on November 6, 2023 that prices rose?") == [("Acme", NAME)]

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.understand import answer_type as types
 from bot.core.understand.claims import CHANGE, HOLDS, INCONSISTENT, ORDER, SAME, relation_of
-from bot.core.understand.question import Reader
+from bot.core.understand.question import Understander
 from bot.core.understand.sources import SourceMatcher
 from bot.core.understand.timeframe import question_dates
 from index.catalog import Catalog
@@ -73,7 +73,7 @@ def test_relation_and_negation(question: str, relation: str, negated: bool) -> N
 
 
 def test_an_order_question_names_the_report_after_before_or_after() -> None:
-    reader = Reader(CATALOG)
+    reader = Understander(CATALOG)
     ordered = reader.understand("Did Reuters report the recall before The Courier reported that shares rose?")
     assert ordered.yes_no is not None and ordered.yes_no.relation == ORDER and ordered.yes_no.order == "before"
     happened = reader.understand(
@@ -83,7 +83,7 @@ def test_an_order_question_names_the_report_after_before_or_after() -> None:
 
 
 def test_claims_are_split_at_joints_and_carry_their_sources() -> None:
-    reader = Reader(CATALOG)
+    reader = Understander(CATALOG)
     understood = reader.understand("Did Reuters report a strike, while The Courier said the rail route reopened?")
     assert understood.yes_no is not None
     assert [(c.text, c.sources) for c in understood.yes_no.claims] == [
@@ -93,7 +93,7 @@ def test_claims_are_split_at_joints_and_carry_their_sources() -> None:
 
 
 def test_each_dated_report_is_its_own_claim_with_its_dates() -> None:
-    reader = Reader(CATALOG)
+    reader = Understander(CATALOG)
     understood = reader.understand(
         "Between the report from Reuters on 2026-03-02 and the report from The Courier on 2026-04-14, "
         "was there a change in the coverage of the rail route?"
@@ -132,7 +132,7 @@ def test_dates_resolve_against_the_newest_indexed_day(
 
 
 def test_a_possessive_date_says_when_something_happened_not_when_it_was_reported() -> None:
-    reader = Reader(CATALOG)
+    reader = Understander(CATALOG)
     happened = reader.understand("Did The Courier reflect on the team's performance in last week's game?")
     assert (happened.dates.since, happened.dates.until) == (None, None)
     reported = reader.understand("What did The Courier report last week about the rail route?")
@@ -140,7 +140,7 @@ def test_a_possessive_date_says_when_something_happened_not_when_it_was_reported
 
 
 def test_a_time_compared_to_is_not_when_something_was_reported() -> None:
-    understood = Reader(CATALOG).understand(
+    understood = Understander(CATALOG).understand(
         "Does the Reuters article say that, just like today, robots were recalled, while The Courier says shares rose?"
     )
     assert (understood.dates.since, understood.dates.until) == (None, None)
@@ -159,7 +159,7 @@ def test_a_quoted_phrase_holds_no_date() -> None:
 
 def test_a_source_name_is_not_read_as_a_date_or_as_recency() -> None:
     catalog = Catalog("g2", {"Business Today | Latest Stock Market News": 2, "Reuters": 2}, "2026-03-02", "2026-05-20")
-    understood = Reader(catalog).understand(
+    understood = Understander(catalog).understand(
         "After the report by Business Today | Latest Stock Market News on March 7, 2026, about the strike, and "
         "the report by Reuters on April 5, 2026, about the talks, was the reporting consistent?"
     )
@@ -172,7 +172,7 @@ def test_a_source_name_is_not_read_as_a_date_or_as_recency() -> None:
 
 
 def test_both_ends_of_a_reported_between_are_reported() -> None:
-    reader = Reader(CATALOG)
+    reader = Understander(CATALOG)
     understood = reader.understand(
         "Is the coverage by The Courier inconsistent with the strike reported by The Roar | Sports Writers "
         "Blog between March 9, 2026, and April 21, 2026?"
@@ -203,13 +203,13 @@ def test_both_ends_of_a_reported_between_are_reported() -> None:
 def test_a_comparison_splits_claims_only_when_it_names_a_source_or_report(
     question: str, claims: list[tuple[str, tuple[str, ...]]]
 ) -> None:
-    understood = Reader(CATALOG).understand(question)
+    understood = Understander(CATALOG).understand(question)
     assert understood.yes_no is not None
     assert [(c.text, c.sources) for c in understood.yes_no.claims] == claims
 
 
 def test_both_sources_must_hold_a_shared_claim_unless_each_has_its_own() -> None:
-    reader = Reader(CATALOG)
+    reader = Understander(CATALOG)
     shared = reader.understand("Do the Reuters and The Courier articles both say the rail route reopened?")
     assert shared.yes_no is not None
     assert [(c.text, c.sources) for c in shared.yes_no.claims] == [
@@ -228,7 +228,7 @@ def test_both_sources_must_hold_a_shared_claim_unless_each_has_its_own() -> None
 
 
 def test_the_date_of_a_report_described_at_length_is_when_it_was_reported() -> None:
-    understood = Reader(CATALOG).understand(
+    understood = Understander(CATALOG).understand(
         "Was there no change in the coverage by Reuters between the report on the recall of warehouse robots by "
         "Hallstead Robotics on March 2, 2026, and the report on the rise in Hallstead shares on May 12, 2026?"
     )
@@ -237,14 +237,14 @@ def test_the_date_of_a_report_described_at_length_is_when_it_was_reported() -> N
         ("2026-03-02", "2026-03-02"),
         ("2026-05-12", "2026-05-12"),
     ]
-    event = Reader(CATALOG).understand(
+    event = Understander(CATALOG).understand(
         "Did the Reuters article say Hallstead Robotics would ship new robots on May 12, 2026?"
     )
     assert (event.dates.since, event.dates.until) == (None, None)
 
 
 def test_a_claim_date_outside_the_indexed_dates_is_when_something_happened() -> None:
-    understood = Reader(CATALOG).understand(
+    understood = Understander(CATALOG).understand(
         "Did the Reuters article report a higher price for the robots in 2022 than The Courier reported for them?"
     )
     assert understood.yes_no is not None

@@ -1,0 +1,122 @@
+"""The default reader: logistic models over general features, fitted offline and shipped as weights.
+
+Three small models, each a weight per feature plus a bias, standardised inputs, read from `weights.json`
+(written by `measure/fit_reader.py`, which also records what they were fitted on and how they transferred):
+- `answers`: a sentence answers the question (labels: the gold sets' evidence quotes);
+- `answerable`: the question is answerable from what was retrieved, from the best sentence's logit and the
+  question-level features (labels: answerable vs unanswerable questions);
+- `yes`: a yes/no question's answer is yes, from its claim checks (labels: gold yes/no answers).
+Logistic outputs are calibrated on the data they were fitted on; the fit script reports their calibration
+on the sets it did not see.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.answer.evidence import Candidate, Ranking
+from bot.core.answer.verdict import ClaimEvidence
+from bot.core.read.features import ANSWER_FEATURES, SIGNS, VERDICT_FEATURES, answer_features, verdict_features
+from bot.core.request import Request
+
+WEIGHTS = Path(str(resources.files("bot.core.read"))) / "weights.json"
+ANSWERABLE_INPUTS = tuple(name for name in ANSWER_FEATURES if name in SIGNS)
+"""The best sentence's features the answerable model also reads: those whose direction is known before any
+fit (`SIGNS`), the question-level ones among them. The others (rank, novelty, neighbours, the gap to the
+wordiest sentence) help pick the sentence, but as evidence of answerability they learned how each gold set
+was written: a plain "how much will the recall cost?" was refused for its neighbour's words."""
+ANSWERABLE_FEATURES = ("best_logit", "second_logit", *(f"best_{name}" for name in ANSWERABLE_INPUTS))
+_INPUT_COLUMNS = [ANSWER_FEATURES.index(name) for name in ANSWERABLE_INPUTS]
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """σ(w · (x − mean) / scale + bias): one fitted model, its feature names checked against the code's."""
+
+    features: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object], expected: Sequence[str]) -> Logistic:
+        features = tuple(data["features"])  # type: ignore[arg-type]
+        if features != tuple(expected):
+            raise ValueError(f"weights for {features} but the code computes {tuple(expected)}: refit the reader")
+        return cls(
+            features,
+            np.asarray(data["weights"], dtype=np.float64),
+            float(data["bias"]),  # type: ignore[arg-type]
+            np.asarray(data["mean"], dtype=np.float64),
+            np.asarray(data["scale"], dtype=np.float64),
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "features": list(self.features),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "mean": [round(float(m), 6) for m in self.mean],
+            "scale": [round(float(s), 6) for s in self.scale],
+        }
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.weights + self.bias
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logit(x)))
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def answerable_row(answers: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The answerable model's inputs: the two best sentences' logits and the best sentence's features (which
+    include the question-level ones: what the question's words find in all the retrieved text)."""
+    order = np.argsort(-answers)
+    second = logit(float(answers[order[1]])) if len(order) > 1 else -14.0
+    return np.asarray([logit(float(answers[order[0]])), second, *rows[order[0]][_INPUT_COLUMNS]])
+
+
+class LearnedReader:
+    """The offline default; pure arithmetic on features the ranking already computed."""
+
+    name = "scorer"
+
+    def __init__(self, answers: Logistic, answerable: Logistic, yes: Logistic) -> None:
+        self._answers = answers
+        self._answerable = answerable
+        self._yes = yes
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> LearnedReader:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            Logistic.from_dict(data["answers"], ANSWER_FEATURES),
+            Logistic.from_dict(data["answerable"], ANSWERABLE_FEATURES),
+            Logistic.from_dict(data["yes"], VERDICT_FEATURES),
+        )
+
+    def answers(self, request: Request, ranking: Ranking, scored: Sequence[Candidate]) -> np.ndarray:
+        rows = answer_features(request.understanding, ranking, scored)
+        return self._answers.probability(rows) if len(rows) else np.zeros(0)
+
+    def answerable(self, request: Request, ranking: Ranking, answers: np.ndarray) -> float:
+        scored = ranking.ranked
+        if not len(answers) or len(answers) != len(scored):
+            return 0.0
+        rows = answer_features(request.understanding, ranking, scored)
+        return float(self._answerable.probability(answerable_row(answers, rows)))
+
+    def yes(self, request: Request, found: Sequence[ClaimEvidence], rules: str | None) -> float:
+        return float(self._yes.probability(verdict_features(request.understanding, found, rules)))
