@@ -160,7 +160,9 @@ class HybridRetriever:
                 log.debug("a retrieval observer failed", exc_info=True)
         return hits
 
-    def _keyword_search(self, keyword: KeywordIndex, question: str, k: int, filters: Filters) -> list[tuple[str, float]]:
+    def _keyword_search(
+        self, keyword: KeywordIndex, question: str, k: int, filters: Filters
+    ) -> list[tuple[str, float]]:
         """BM25 hits under the filters; several allowed sources are searched one by one and merged by score
         (one index, so their BM25 scores compare)."""
         since = _ord(filters.since) if filters.since else 0

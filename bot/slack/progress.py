@@ -128,14 +128,17 @@ class Progress:
         """The answer is verified: the final counts, then the quotes checked with the articles they cite."""
         if not self.live or self.stream is None:
             return
-        self._report_found()
-        if answer.refused or not answer.citations:
-            return
-        sources: list[Any] = citation_sources(answer)
-        task = TaskUpdateChunk(
-            id="check", title=checking(len(answer.citations)), status="complete", sources=sources or None
-        )
-        self.stream.tasks([task.to_dict()])
+        if self._reported is not None:
+            self._report_found()
+        chunks = []
+        if self._reported is None:  # a pipeline that retrieved out of sight: the search is over all the same
+            chunks.append(TaskUpdateChunk(id="search", title=self._search, status="complete").to_dict())
+        if not answer.refused and answer.citations:
+            sources: list[Any] = citation_sources(answer)
+            title = checking(len(answer.citations))
+            task = TaskUpdateChunk(id="check", title=title, status="complete", sources=sources or None)
+            chunks.append(task.to_dict())
+        self.stream.tasks(chunks)
 
     def end(self) -> None:
         """Take the 👀 away (a status clears itself when the answer is posted)."""
