@@ -166,6 +166,29 @@ def cited_articles(message: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def _read_back(client: WebClient, fields: dict[str, Any]) -> list[dict[str, str]]:
+    """The cited articles from the message as stored in Slack, for a click whose payload left out the
+    message's metadata (Slack includes it only on request)."""
+    if not fields.get("channel") or not fields.get("message_ts"):
+        return []
+    try:
+        response = client.conversations_replies(
+            channel=fields["channel"],
+            ts=fields["thread"] or fields["message_ts"],
+            oldest=fields["message_ts"],
+            inclusive=True,
+            limit=5,
+            include_all_metadata=True,
+        )
+    except Exception:
+        log.warning("could not read back the voted answer's metadata", exc_info=True)
+        return []
+    for message in response.get("messages") or []:
+        if message.get("ts") == fields["message_ts"]:
+            return cited_articles(message)
+    return []
+
+
 def is_admin(client: WebClient, user: str | None) -> bool:
     """A workspace admin or owner (users.info); any doubt means no."""
     if not user:
@@ -208,7 +231,7 @@ class FeedbackHandlers:
             "question": question,
             "answer": mrkdwn.unescape(message.get("text") or ""),
         }
-        articles = cited_articles(message)
+        articles = cited_articles(message) or _read_back(client, fields)
         self.log.record(**fields, vote=vote, reason=None)
         self._weigh(vote, fields, articles)
         if vote == "down" and body.get("trigger_id"):
