@@ -4,8 +4,6 @@ sources and a request's scope confine every retrieval."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.core.pipeline import Pipeline

@@ -161,7 +161,7 @@ def slash(slack: SlackClient, api: SlackApiServer, channel: str, name: str) -> i
             "team_id": "T0TEST",
             "response_url": api.response_url(name),
             "trigger_id": "1.2.3",
-        }  # fmt: skip
+        }
     )
 
 

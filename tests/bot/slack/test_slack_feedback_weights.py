@@ -124,7 +124,7 @@ def test_only_an_admin_can_hide_an_article(
     assert submit(slack, admin_view, "U0ADMIN", choices("other", ["0"], hide=True)) == 200
     assert bot.wait_idle()
     assert store.weights().hidden == frozenset({"a1"})
-    assert REASON_VIEW == admin_view["callback_id"]
+    assert admin_view["callback_id"] == REASON_VIEW
 
 
 def test_a_click_without_the_metadata_reads_the_answer_back_from_slack(
