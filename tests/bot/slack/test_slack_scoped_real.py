@@ -96,7 +96,7 @@ def test_a_wrong_source_vote_in_slack_lowers_the_article_for_the_next_question(
     after = pipeline.retrieve(QUESTION, top_k=3)
     ranked = [h.chunk.article_id for h in after]
     assert all(h.boost < 0 for h in after if h.chunk.article_id == wrong)
-    assert before.index(wrong) < (ranked + [wrong]).index(wrong)
+    assert before.index(wrong) < [*ranked, wrong].index(wrong)
 
     assert FeedbackStore.for_settings(index_settings.index).reset(wrong)
     assert [h.chunk.article_id for h in pipeline.retrieve(QUESTION, top_k=3)] == before
