@@ -93,8 +93,10 @@ def test_the_agent_view_events_arrive_over_socket_mode_too(
     progress as task updates in the stream."""
     channels = tmp_path / "channels.toml"
     channels.write_text('[channels.C0MARKETS]\nsources = ["Reuters"]\n', encoding="utf-8")
-    settings = slack_settings(tmp_path / "data", socket_api.url, slack_app_token=APP_TOKEN,
-                              slack_signing_secret=None, slack_progress="plan", slack_channels_file=channels)  # fmt: skip
+    options = {"slack_progress": "plan", "slack_channels_file": channels}
+    settings = slack_settings(
+        tmp_path / "data", socket_api.url, slack_app_token=APP_TOKEN, slack_signing_secret=None, **options
+    )
     pipeline = FakePipeline()
     bot = create_app(settings, pipeline)
     handler = socket_handler(bot, APP_TOKEN, ping_interval=1)
