@@ -35,7 +35,7 @@ SetStatus = Callable[[str], None]
 
 
 def searching(count: int | None) -> str:
-    return f"Searching {count:,} articles" if count else "Searching the articles"
+    return f"Searching {count:,} article{'s' * (count != 1)}" if count else "Searching the articles"
 
 
 def found(passages: int, articles: int) -> str:
