@@ -171,6 +171,9 @@ class Replier:
         wants_tokens = self.streaming or ask.set_status is not None
         try:
             progress.begin(self._count())
+            if tasks and not progress.live and self.streaming and not quiet:
+                # Task updates were refused; streaming the model's text alone may still be offered.
+                stream = AnswerStream(client, thread, buffer_chars=self.stream_buffer)
             answer = ask_pipeline(
                 self.pipeline,
                 ask.question,

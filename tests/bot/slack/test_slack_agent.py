@@ -225,3 +225,18 @@ def test_where_task_updates_are_refused_the_thread_status_shows_progress_and_the
         "Writing the answer…",
     ]
     assert steps[-1][1]["thread_ts"] == event["ts"]
+
+
+@pytest.mark.parametrize("app_options", [{"library": FakeLibrary(), "streaming": True, "stream_buffer": 16}])
+@pytest.mark.parametrize("pipeline", [{"tokens": lambda a: a.answer.split(" ")}], indirect=True)
+def test_a_model_answer_still_streams_its_text_where_task_updates_are_refused(
+    slack: SlackClient, bot: SlackBot, slack_api: SlackApiServer
+) -> None:
+    slack_api.state.no_chunks = True
+    event = slack.dm("What did the EU decide on 5G?")
+    assert bot.wait_idle()
+    starts = slack_api.calls("chat.startStream")
+    assert len(starts) == 2 and "chunks" in starts[0].params and "chunks" not in starts[1].params
+    assert slack_api.calls("chat.postMessage") == [] and len(slack_api.calls("chat.stopStream")) == 1
+    [message] = [m for m in slack_api.thread(DM, event["ts"]) if m.get("bot_id")]
+    assert message["text"].replace(" ", "") == cited_answer("What did the EU decide on 5G?").answer.replace(" ", "")
