@@ -69,6 +69,7 @@ class Progress:
         set_status: SetStatus | None = None,
         react_ts: str | None = None,
         plan_title: str = PLAN_TITLE,
+        session: bool = False,
     ) -> None:
         self.client = client
         self.thread = thread
@@ -76,6 +77,7 @@ class Progress:
         self.set_status = set_status
         self.react_ts = react_ts
         self.plan_title = plan_title
+        self.session = session
         self.live = False
         self._reacted = False
         self._chunks: set[str] = set()
@@ -85,7 +87,10 @@ class Progress:
         self._search = searching(None)
 
     def begin(self, count: int | None) -> None:
-        """Say newsbot is searching: the stream's first tasks, else the status or 👀."""
+        """Say newsbot is searching: the agent session is `processing`, the stream's first tasks show, else
+        the status or 👀."""
+        if self.session:
+            self.session = self._session("processing")
         self._search = searching(count)
         if self.stream is not None:
             plan = PlanUpdateChunk(title=self.plan_title).to_dict()
@@ -141,9 +146,27 @@ class Progress:
         self.stream.tasks(chunks)
 
     def end(self) -> None:
-        """Take the 👀 away (a status clears itself when the answer is posted)."""
+        """Take the 👀 away and return the agent session to `active` (a status clears itself when the
+        answer is posted)."""
         if self._reacted:
             self._react(add=False)
+        if self.session:
+            self._session("active")
+
+    def _session(self, status: str) -> bool:
+        """The agent session's state (`agents.sessions.setStatus`, the agent view's own status: a stop
+        button while `processing`); False where the workspace or app has no agent sessions."""
+        try:
+            self.client.agents_sessions_setStatus(
+                channel_id=self.thread.channel,
+                thread_ts=self.thread.thread_ts,
+                status=status,
+                initiator_user_id=self.thread.user if status == "processing" else None,
+            )
+            return True
+        except Exception as error:
+            log.debug("no agent session status here: %s", type(error).__name__)
+            return False
 
     def _status(self, text: str) -> bool:
         try:

@@ -160,6 +160,7 @@ class Replier:
             set_status=ask.set_status,
             react_ts=ask.react_ts,
             plan_title=rule.describe() if rule is not None else PLAN_TITLE,
+            session=thread.channel.startswith("D"),
         )
 
         def on_token(text: str) -> None:

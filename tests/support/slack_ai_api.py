@@ -1,6 +1,6 @@
 """The fake Web API's methods for AI apps: assistant threads and the agent view's Messages tab, message
-streaming with task and plan chunks, and Socket Mode's `apps.connections.open`, checked the way Slack
-checks them.
+streaming with task and plan chunks, agent sessions' status, and Socket Mode's `apps.connections.open`,
+checked the way Slack checks them.
 
 A streamed message is stored like any other, so a thread read back shows it: `chat.startStream` posts it
 with the first text (or progress chunks alone), `chat.appendStream` adds text or chunks while it is
@@ -22,6 +22,7 @@ from tests.support.slack_api import BOT_ID, BOT_USER_ID, SlackApiState, _next_ts
 STREAMING = "streaming"
 TASKS = "tasks"
 DISPLAY_MODES = {"plan", "timeline"}
+SESSION_STATUSES = {"active", "processing", "suspended", "closed"}
 
 
 def _text(params: dict[str, Any]) -> str:
@@ -135,6 +136,12 @@ def answer_ai(state: SlackApiState, method: str, params: dict[str, Any]) -> dict
         return _assistant(params, "title")
     if method == "assistant.threads.setSuggestedPrompts":
         return _assistant(params, "prompts", thread=False)
+    if method == "agents.sessions.setStatus":
+        if not params.get("channel_id") or not params.get("thread_ts"):
+            return {"ok": False, "error": "invalid_arguments"}
+        if params.get("status") not in SESSION_STATUSES:
+            return {"ok": False, "error": "invalid_status"}
+        return {"ok": True}
     if method == "apps.connections.open":
         if not state.socket_url:
             return {"ok": False, "error": "socket_mode_not_enabled"}

@@ -22,6 +22,7 @@ from tests.support.slack_app import FakePipeline, SlackClient, cited_answer
 
 DM = "D0ALICE"
 SHOWN = (
+    "agents.sessions.setStatus",
     "assistant.threads.setSuggestedPrompts",
     "assistant.threads.setStatus",
     "assistant.threads.setTitle",
@@ -106,11 +107,14 @@ def test_a_message_in_the_tab_is_a_thread_root_answered_with_task_updates_then_t
     methods = [m for m, _ in steps]
     assert methods == [
         "assistant.threads.setSuggestedPrompts",
+        "agents.sessions.setStatus",
         "chat.startStream",
         "chat.appendStream",
         "chat.stopStream",
+        "agents.sessions.setStatus",
     ]
-    start, check, stop = (a for _, a in steps[1:])
+    assert [steps[1][1]["status"], steps[-1][1]["status"]] == ["processing", "active"]
+    start, check, stop = (a for _, a in steps[2:5])
     assert start["channel"] == DM and start["thread_ts"] == event["ts"]  # the message is the thread's root
     assert start["task_display_mode"] == "plan"
     assert start["chunks"] == [
@@ -197,13 +201,25 @@ def test_a_legacy_assistant_thread_answers_through_the_same_path(
         "chat.postMessage",  # the greeting, carrying the thread's context (Bolt's store)
         "assistant.threads.setSuggestedPrompts",
         "assistant.threads.setTitle",
+        "agents.sessions.setStatus",  # refused by an assistant_view app in a real workspace, and harmless
         "chat.startStream",
         "chat.appendStream",
         "chat.stopStream",
+        "agents.sessions.setStatus",
     ]
-    assert steps[1][1]["thread_ts"] == root and steps[3][1]["thread_ts"] == root
+    assert steps[1][1]["thread_ts"] == root and steps[4][1]["thread_ts"] == root
     [filters] = pipeline.filters  # the legacy thread's context scopes it like the agent view's
     assert filters is not None and filters.sources == ("Reuters", "Bloomberg")
+
+
+def test_without_agent_sessions_nothing_else_changes(
+    slack: SlackClient, bot: SlackBot, slack_api: SlackApiServer
+) -> None:
+    slack_api.fail("agents.sessions.setStatus", "unknown_method")
+    slack.dm("What did the EU decide on 5G?")
+    assert bot.wait_idle()
+    assert len(slack_api.calls("agents.sessions.setStatus")) == 1  # tried once, never set back to active
+    assert len(slack_api.calls("chat.stopStream")) == 1
 
 
 def test_where_task_updates_are_refused_the_thread_status_shows_progress_and_the_answer_is_posted(
@@ -215,10 +231,12 @@ def test_where_task_updates_are_refused_the_thread_status_shows_progress_and_the
 
     steps = transcript(slack_api)
     assert [m for m, _ in steps] == [
+        "agents.sessions.setStatus",
         "chat.startStream",  # refused: invalid_chunks
         "assistant.threads.setStatus",
         "assistant.threads.setStatus",
         "chat.postMessage",
+        "agents.sessions.setStatus",
     ]
     assert [a["status"] for m, a in steps if m == "assistant.threads.setStatus"] == [
         "Searching 12,430 articles…",
