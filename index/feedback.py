@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,8 @@ CREATE TABLE IF NOT EXISTS hidden (
     article_id TEXT PRIMARY KEY, by TEXT NOT NULL, at REAL NOT NULL, title TEXT NOT NULL DEFAULT ''
 );
 """
+RECOMPUTE_S = 60.0
+"""Weights are recomputed when any process wrote feedback, else at most this often (for the fading)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class FeedbackStore:
     def __init__(self, path: Path, *, half_life_days: float = HALF_LIFE_DAYS) -> None:
         self.path = path
         self.half_life_s = half_life_days * DAY_S
+        self._lock = threading.Lock()
+        self._cached: tuple[tuple[int, ...], float, Weights] | None = None
 
     @classmethod
     def for_settings(cls, settings: IndexSettings) -> FeedbackStore:
@@ -93,9 +98,9 @@ class FeedbackStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
             if write:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(_SCHEMA)
                 db.execute("BEGIN IMMEDIATE")
             yield db
             if write:
@@ -144,13 +149,43 @@ class FeedbackStore:
         return removed > 0
 
     def weights(self, now: float | None = None) -> Weights:
-        """The boosts and hidden articles in force now (an absent file means none)."""
-        if not self.path.exists():
+        """The boosts and hidden articles in force now (an absent file means none). Retrieval asks for them
+        on every search, so they are kept until a write (by any process) or RECOMPUTE_S has passed."""
+        stamp = self._stamp()
+        if stamp is None:
             return NO_WEIGHTS
-        now = time.time() if now is None else now
+        at = time.time() if now is None else now
+        with self._lock:
+            cached = self._cached
+        if now is None and cached is not None and cached[0] == stamp and at - cached[1] < RECOMPUTE_S:
+            return cached[2]
         with self._db(write=False) as db:
+            weights = self._compute(db, at)
+        if now is None:
+            with self._lock:
+                self._cached = (stamp, at, weights)
+        return weights
+
+    def _stamp(self) -> tuple[int, ...] | None:
+        """Size and change time of the file and its write-ahead log: any commit, by any process, changes one
+        (two `stat` calls, so the common case opens no connection)."""
+        try:
+            main = self.path.stat()
+        except FileNotFoundError:
+            return None
+        try:
+            wal = Path(f"{self.path}-wal").stat()
+            log_part = (wal.st_mtime_ns, wal.st_size)
+        except FileNotFoundError:
+            log_part = (0, 0)
+        return (main.st_mtime_ns, main.st_size, *log_part)
+
+    def _compute(self, db: sqlite3.Connection, now: float) -> Weights:
+        try:
             votes = db.execute("SELECT article_id, weight, at FROM votes").fetchall()
             hidden = frozenset(str(r[0]) for r in db.execute("SELECT article_id FROM hidden"))
+        except sqlite3.OperationalError:  # a file no vote was written to yet
+            return NO_WEIGHTS
         totals: dict[str, float] = {}
         for article_id, weight, at in votes:
             totals[article_id] = totals.get(article_id, 0.0) + float(weight) * self._decay(now - float(at))
