@@ -15,7 +15,8 @@ from slack_sdk.models.messages.chunk import Chunk
 
 from bot.slack.app import SlackBot
 from bot.slack.assistant import PROMPTS_TITLE
-from bot.slack.history import ANSWER_EVENT
+from bot.slack.history import ANSWER_EVENT, NOTICE_EVENT
+from bot.slack.reply import APOLOGY
 from tests.bot.slack.test_slack_assistant import FakeLibrary, ask, start_thread
 from tests.support.slack_api import SlackApiServer
 from tests.support.slack_app import FakePipeline, SlackClient, cited_answer
@@ -258,3 +259,14 @@ def test_a_model_answer_still_streams_its_text_where_task_updates_are_refused(
     assert slack_api.calls("chat.postMessage") == [] and len(slack_api.calls("chat.stopStream")) == 1
     [message] = [m for m in slack_api.thread(DM, event["ts"]) if m.get("bot_id")]
     assert message["text"].replace(" ", "") == cited_answer("What did the EU decide on 5G?").answer.replace(" ", "")
+
+
+@pytest.mark.parametrize("pipeline", [{"fail_next": 1}], indirect=True)
+def test_a_failure_after_progress_began_leaves_one_apology_in_that_message(
+    slack: SlackClient, bot: SlackBot, slack_api: SlackApiServer
+) -> None:
+    event = slack.dm("Is the model up?")
+    assert bot.wait_idle()
+    [message] = [m for m in slack_api.thread(DM, event["ts"]) if m.get("bot_id")]
+    assert message["text"] == APOLOGY and message["metadata"]["event_type"] == NOTICE_EVENT
+    assert slack_api.calls("chat.postMessage") == []
