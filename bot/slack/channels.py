@@ -9,7 +9,8 @@ date window, and how newsbot behaves there. TOML or YAML, chosen by the file's s
     mention_only = true               #     mention_only: true
 
 A question asked in a mapped channel, viewed from one (the agent view's `app_context_changed`, an
-assistant thread's context) or sent with `/ask` there retrieves only from its sources and window.
+assistant thread's context) or sent with `/ask` there retrieves only from its sources, and from its date
+window unless the question names dates of its own (`bot.slack.reply.ask_pipeline`).
 `only_when_cited`: a question there that no article answers gets no public reply, only a private note to
 the asker. `mention_only`: newsbot speaks in the channel only when mentioned, so `/ask` there stays private
 (no "Share to channel"). Unknown channels behave as if there were no map.

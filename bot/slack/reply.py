@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from slack_sdk import WebClient
@@ -65,13 +65,31 @@ def ask_pipeline(
     on_hits: OnHits | None = None,
     on_token: Callable[[str], None] | None = None,
 ) -> Answer:
-    """Ask the pipeline with the channel's scope (if any) applied to every retrieval of this question."""
+    """Ask the pipeline with the channel's scope (if any) applied to every retrieval of this question.
+
+    The channel's date window is a default: a question that names its own dates ("in March 2025") is
+    searched in those, still from the channel's sources."""
     filters = rule.filters() if rule is not None else None
+    if filters is not None and filters.since and _names_dates(pipeline, question):
+        filters = replace(filters, since=None) if filters.sources else None
     kwargs: dict[str, Any] = {"filters": filters} if filters is not None else {}
     if on_token is not None:
         kwargs["on_token"] = on_token
     with retrieval_scope(filters, on_hits):
         return pipeline.answer(question, history=history, **kwargs)
+
+
+def _names_dates(pipeline: AnswerPipeline, question: str) -> bool:
+    """Whether the question names a time frame of its own (a pipeline that cannot tell: no)."""
+    understand = getattr(pipeline, "understand", None)
+    if understand is None:
+        return False
+    try:
+        dates = understand(question).dates
+    except Exception:
+        log.debug("could not read the question's dates", exc_info=True)
+        return False
+    return bool(dates.since or dates.until)
 
 
 def post_message(

@@ -100,3 +100,25 @@ def test_a_wrong_source_vote_in_slack_lowers_the_article_for_the_next_question(
 
     assert FeedbackStore.for_settings(index_settings.index).reset(wrong)
     assert [h.chunk.article_id for h in pipeline.retrieve(QUESTION, top_k=3)] == before
+
+
+def test_the_channel_window_is_a_default_a_question_naming_dates_searches_those(
+    slack: SlackClient, bot: SlackBot, slack_api: SlackApiServer, tmp_path: Path
+) -> None:
+    """The articles are from March 2026 and the window is the last 30 days (today is later): a question
+    without dates finds nothing there, one naming March 2026 searches March 2026, still from Reuters and
+    Bloomberg only."""
+    bot.channels.path = tmp_path / "windowed.toml"
+    bot.channels.path.write_text('[channels.C0RECENT]\nsources = ["Reuters", "Bloomberg"]\nwindow_days = 30\n')
+    assert bot.channels.reload()
+    plain = slack.mention(QUESTION, channel="C0RECENT")
+    assert bot.wait_idle()
+    dated = slack.mention("How did chip exports do in March 2026?", channel="C0RECENT")
+    assert bot.wait_idle()
+
+    nothing, _ = cited_sources(slack_api, "C0RECENT", plain["ts"])
+    found, message = cited_sources(slack_api, "C0RECENT", dated["ts"])
+    assert nothing == []
+    assert found and message["tasks"]["found"]["title"] != "Found 0 passages in 0 articles"
+    titles = {a["title"] for a in message["metadata"]["event_payload"]["articles"]}
+    assert titles <= {"Taiwan chip exports fall", "Chip exports drop in March"}
