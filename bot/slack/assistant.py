@@ -3,8 +3,8 @@ of apps still on `assistant_view`. Its middleware also hands newsbot the follow-
 threads; the agent view's own events are in `bot.slack.agent`.
 
 A new thread gets a greeting and suggested prompts built from the newest indexed articles; a question
-gets the thread's title (its first question), a status while newsbot works ("Searching 12,430
-articles…", then "Writing the answer…") and the same cited answer as a mention. The context a thread
+gets the thread's title (its first question), progress while newsbot works (`bot.slack.progress`) and the
+same cited answer as a mention, scoped like it by the channel map. The context a thread
 was opened from (the channel the user is viewing) is kept by Bolt's default context store, in the
 metadata of the greeting message, so it lives in Slack and not in any worker's memory.
 """
