@@ -49,6 +49,9 @@ class IndexSettings(SettingsPart):
     chroma_timeout_s: float = Field(60.0, gt=0, validation_alias=env("NEWSBOT_CHROMA_TIMEOUT"))
     max_file_bytes: int = Field(20_000_000, ge=1, validation_alias=env("NEWSBOT_MAX_FILE_BYTES"))
     max_feed_items: int = Field(5_000, ge=1, validation_alias=env("NEWSBOT_MAX_FEED_ITEMS"))
+    # Readers' feedback (index/feedback.py): where it is kept (default: the data dir) and how fast it fades.
+    feedback_path: Path | None = Field(None, validation_alias=env("NEWSBOT_FEEDBACK_PATH"))
+    feedback_half_life_days: float = Field(30.0, gt=0, validation_alias=env("NEWSBOT_FEEDBACK_HALF_LIFE_DAYS"))
 
     @property
     def load_limits(self) -> LoadLimits:

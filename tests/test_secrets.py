@@ -182,6 +182,7 @@ def test_the_slack_app_logs_no_token_at_debug(tmp_path: Path, caplog: pytest.Log
             slack_signing_secret=SECRETS["SLACK_SIGNING_SECRET"],
             slack_app_token=SECRETS["SLACK_APP_TOKEN"],
             slack_api_url=api.url,
+            slack_progress="status",  # the apology is then posted (a progress stream would be replaced)
         )
         bot = create_app(settings, FailingPipeline())
         message = api.add_message("C0NEWS", "U0ALICE", f"<@{BOT_USER_ID}> What did ZTE open?")

@@ -24,6 +24,7 @@ COMMANDS = {
     "ask": ("bot.cli.ask", "ask_command", "Answer one question with cited sources."),
     "chat": ("bot.cli.chat", "chat_command", "Chat with follow-up questions (REPL)."),
     "slack": ("bot.cli.slack", "slack", "Run the Slack app (Socket Mode or HTTP)."),
+    "feedback": ("bot.cli.feedback", "feedback_group", "See or reset what readers' feedback changed."),
     "eval": (
         "measure.eval.command",
         "eval_command",

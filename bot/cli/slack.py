@@ -57,6 +57,14 @@ def _stop_on_sigterm(stop: Any) -> None:
         signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=stop, daemon=True).start())
 
 
+def reload_on_sighup(bot: SlackBot) -> bool:
+    """`kill -HUP` re-reads NEWSBOT_SLACK_CHANNELS_FILE (in a thread: a handler must not block on files)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+        return False
+    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=bot.channels.reload, daemon=True).start())
+    return True
+
+
 def run_http(bot: SlackBot, host: str, port: int) -> None:
     from bot.slack.server import EVENTS_PATH, HEALTH_PATH, serve
 
@@ -106,7 +114,7 @@ def slack(
     workers: int,
     data_dir: Path | None,
 ) -> None:
-    """Answer questions in Slack: mentions in channels, DMs, assistant threads, and /ask.
+    """Answer questions in Slack: mentions in channels, DMs and the Messages tab, assistant threads, and /ask.
 
     Without --socket or --http, Socket Mode is used when SLACK_APP_TOKEN is set, else HTTP.
     """
@@ -121,6 +129,10 @@ def slack(
         bot = create_app(settings, pipeline, answer_workers=workers)
     except SlackConfigError as error:
         raise click.ClickException(str(error)) from None
+    if reload_on_sighup(bot) and bot.channels.path is not None:
+        click.echo(
+            f"newsbot: {len(bot.channels)} mapped channel(s) from {bot.channels.path} (kill -HUP to reload)", err=True
+        )
     if mode == "socket":
         run_socket(bot, credentials.app_token(settings.slack))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,6 +17,7 @@ def status_command(as_json: bool, data_dir: Path | None) -> None:
     """Show the number of articles and chunks, the embedder, the answer backend and the store location."""
     from index.embed import make_embedder
     from index.errors import NewsbotError
+    from index.feedback import FeedbackStore
     from index.manifest import Manifest, manifest_path
     from index.store import open_store
 
@@ -41,9 +43,33 @@ def status_command(as_json: bool, data_dir: Path | None) -> None:
         "generation": meta.get("generation", ""),
         "interrupted_write": store.was_interrupted(),
     }
+    status["feedback"] = _feedback(FeedbackStore.for_settings(settings.index))
     if as_json:
         print_json(status)
         return
+    summary = status.pop("feedback")
     width = max(len(k) for k in status)
     for key, value in status.items():
         click.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+    click.echo(
+        f"{'feedback':<{width}}  {summary['boosted']} boosted, {summary['down_weighted']} down-weighted, "
+        f"{summary['hidden']} hidden (newsbot feedback list)"
+    )
+    for article in summary["articles"]:
+        state = "hidden" if article["hidden"] else f"{article['boost']:+.2f}"
+        click.echo(f"{'':<{width}}    {state:>7}  {article['article_id']}")
+
+
+def _feedback(store: Any) -> dict[str, Any]:
+    """What readers' feedback does to retrieval now: counts, and the articles it affects (at most 10)."""
+    articles = store.articles()
+    return {
+        "boosted": sum(1 for a in articles if not a.hidden and a.boost > 0),
+        "down_weighted": sum(1 for a in articles if not a.hidden and a.boost < 0),
+        "hidden": sum(1 for a in articles if a.hidden),
+        "articles": [
+            {"article_id": a.article_id, "boost": a.boost, "hidden": a.hidden, "votes": a.votes, "title": a.title}
+            for a in articles[:10]
+            if a.hidden or a.boost
+        ],
+    }

@@ -1,7 +1,8 @@
 """The Bolt app factory: wires listeners, middleware and thread pools around an answer pipeline.
 
-Mentions, DMs, assistant threads and `/ask` share one gate (allow-list, limits) and one way of replying;
-model answers stream into the thread, extractive ones (whole at once) are posted once.
+Mentions, DMs, the agent view (`app_home_opened`, `app_context_changed`), legacy assistant threads and
+`/ask` share one gate (allow-list, limits), one channel map (scopes) and one way of replying: progress as
+task updates in the answer's stream where Slack takes them, then the cited answer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.settings import Settings
 from bot.slack import credentials
+from bot.slack.agent import AgentHandlers
 from bot.slack.assistant import AssistantHandlers
+from bot.slack.channels import ChannelMap
 from bot.slack.dedupe import Deduper
 from bot.slack.executor import TrackingExecutor
 from bot.slack.feedback import REASON_VIEW, FeedbackHandlers, FeedbackLog
@@ -29,6 +32,8 @@ from bot.slack.render import FEEDBACK, SHARE, VOTE_DOWN, VOTE_UP
 from bot.slack.reply import AnswerPipeline, Replier
 from bot.slack.slash import SlashHandlers
 from bot.slack.stream import STREAM_BUFFER
+from bot.slack.viewing import ViewedChannels
+from index.feedback import FeedbackStore
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,7 @@ class SlackBot:
     listeners: TrackingExecutor
     answers: TrackingExecutor
     feedback: FeedbackLog
+    channels: ChannelMap
 
     def wait_idle(self, timeout: float | None = 30.0) -> bool:
         """Block until no listener or answer is running or queued (tests, graceful shutdown)."""
@@ -90,14 +96,18 @@ def create_app(
     streaming: bool | None = None,
     stream_buffer: int = STREAM_BUFFER,
     library: Library | None = None,
+    channels: ChannelMap | None = None,
 ) -> SlackBot:
     """Build the Bolt app. Checks SLACK_BOT_TOKEN (and calls auth.test) before returning.
 
     The signing secret is used when set; HTTP mode must require it (`credentials.signing_secret`) before
     calling this, Socket Mode does not need it. `streaming` defaults to on for model backends;
-    `library` (what the assistant says is indexed) defaults to the pipeline's store when it has one.
+    `library` (what the assistant says is indexed) defaults to the pipeline's store when it has one;
+    `channels` (the channel map) defaults to NEWSBOT_SLACK_CHANNELS_FILE, read now.
     """
     token = credentials.bot_token(settings.slack)
+    if channels is None:
+        channels = ChannelMap(settings.slack.slack_channels_file)
     if client is None:
         client = WebClient(token=token, base_url=credentials.api_url(settings.slack))
         client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
@@ -132,17 +142,27 @@ def create_app(
     )
     if streaming is None:
         streaming = settings.backend.kind != "extractive"
-    replier = Replier(pipeline, streaming=streaming, stream_buffer=stream_buffer)
-    questions = QuestionHandlers(replier, answers, dedupe=Deduper(), gate=gate)
     if library is None:
         library = IndexLibrary(pipeline) if hasattr(type(pipeline), "store") else EmptyLibrary()
-    assistant = AssistantHandlers(questions, replier, answers, library)
-    slash = SlashHandlers(pipeline, answers, gate=gate)
+    replier = Replier(
+        pipeline,
+        streaming=streaming,
+        stream_buffer=stream_buffer,
+        progress=settings.slack.slack_progress,
+        count=library.article_count,
+    )
+    viewing = ViewedChannels.in_dir(settings.index.data_dir)
+    questions = QuestionHandlers(replier, answers, dedupe=Deduper(), gate=gate, channels=channels, viewing=viewing)
+    assistant = AssistantHandlers(questions, answers, library)
+    agent = AgentHandlers(library, viewing)
+    slash = SlashHandlers(pipeline, answers, gate=gate, channels=channels)
     feedback = FeedbackLog(settings.index.data_dir / FEEDBACK_FILE)
-    votes = FeedbackHandlers(feedback)
+    votes = FeedbackHandlers(feedback, FeedbackStore.for_settings(settings.index))
 
     app.use(ignore_retries)
     app.use(assistant.middleware())
+    app.event("app_home_opened")(agent.on_home_opened)
+    app.event("app_context_changed")(agent.on_context_changed)
     app.event("app_mention")(questions.on_mention)
     app.event("message")(questions.on_message)
     app.action(FEEDBACK)(votes.on_vote)
@@ -151,7 +171,7 @@ def create_app(
     app.view(REASON_VIEW)(votes.on_reason)
     app.command("/ask")(slash.on_ask)
     app.action(SHARE)(slash.on_share)
-    return SlackBot(app=app, listeners=listeners, answers=answers, feedback=feedback)
+    return SlackBot(app=app, listeners=listeners, answers=answers, feedback=feedback, channels=channels)
 
 
 def _auth_error(error: BoltError) -> str:

@@ -1,8 +1,10 @@
-"""Slack's assistant threads (bolt-python's `Assistant` middleware): the split-view AI app experience.
+"""Slack's legacy assistant threads (bolt-python's `Assistant` middleware): the split-view AI app experience
+of apps still on `assistant_view`. Its middleware also hands newsbot the follow-ups in agent-view DM
+threads; the agent view's own events are in `bot.slack.agent`.
 
 A new thread gets a greeting and suggested prompts built from the newest indexed articles; a question
-gets the thread's title (its first question), a status while newsbot works ("Searching 12,430
-articles…", then "Writing the answer…") and the same cited answer as a mention. The context a thread
+gets the thread's title (its first question), progress while newsbot works (`bot.slack.progress`) and the
+same cited answer as a mention, scoped like it by the channel map. The context a thread
 was opened from (the channel the user is viewing) is kept by Bolt's default context store, in the
 metadata of the greeting message, so it lives in Slack and not in any worker's memory.
 """
@@ -14,26 +16,26 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Assistant, Say, SetStatus, SetSuggestedPrompts, SetTitle
+from slack_bolt.context.get_thread_context import GetThreadContext
 from slack_sdk import WebClient
 
-from bot.slack.library import Library, searching_status, suggested_prompts
-from bot.slack.questions import APOLOGY, Identity, Post, QuestionHandlers
-from bot.slack.reply import Replier, post_notice
+from bot.slack.library import Library, suggested_prompts
+from bot.slack.progress import WRITING
+from bot.slack.questions import QuestionHandlers
 
 log = logging.getLogger(__name__)
 
 GREETING = "Hi! Ask me anything about the indexed news articles. I answer from them only, and cite each one."
 PROMPTS_TITLE = "Ask about the latest articles:"
-WRITING = "Writing the answer…"
-TITLE_LIMIT = 100
+
+__all__ = ["GREETING", "PROMPTS_TITLE", "WRITING", "AssistantHandlers"]
 
 
 class AssistantHandlers:
     """The listeners of the `Assistant` middleware; questions pass the same gate as mentions and DMs."""
 
-    def __init__(self, questions: QuestionHandlers, replier: Replier, answers: Executor, library: Library) -> None:
+    def __init__(self, questions: QuestionHandlers, answers: Executor, library: Library) -> None:
         self.questions = questions
-        self.replier = replier
         self.answers = answers
         self.library = library
 
@@ -62,45 +64,26 @@ class AssistantHandlers:
         context: Any,
         set_status: SetStatus,
         set_title: SetTitle,
+        get_thread_context: GetThreadContext,
     ) -> None:
+        """A question in a thread: a legacy assistant thread, or a follow-up in an agent-view DM thread
+        (Bolt's middleware takes both). From here on, the same path as every other question."""
         admitted = self.questions.admit(body, event, client, context)
-        if admitted is not None:
-            post, question, identity = admitted
-            self.answers.submit(self._answer, client, post, question, identity, set_status, set_title)
-
-    def _answer(
-        self,
-        client: WebClient,
-        post: Post,
-        question: str,
-        identity: Identity,
-        set_status: SetStatus,
-        set_title: SetTitle,
-    ) -> None:
-        try:
-            history = self.questions.history(client, post, identity)
-        except Exception as error:
-            log.exception(
-                "reading assistant thread %s/%s failed: %s", post.channel, post.thread_ts, type(error).__name__
-            )
-            post_notice(client, post.thread, APOLOGY)
+        if admitted is None:
             return
-        if not history:
-            _quietly(lambda: set_title(question[:TITLE_LIMIT]))
-        _quietly(lambda: set_status(searching_status(self._count())))
-        self.replier.reply(client, post.thread, question, history, on_writing=lambda: set_status(WRITING))
+        post, question, identity = admitted
 
-    def _count(self) -> int | None:
-        try:
-            return self.library.article_count()
-        except Exception:
-            log.debug("could not count the indexed articles", exc_info=True)
-            return None
+        def legacy_viewing() -> str | None:
+            thread_context = get_thread_context()
+            return thread_context.channel_id if thread_context is not None else None
 
-
-def _quietly(call: Any) -> None:
-    """Titles and statuses are decoration: a refusal from Slack (an older workspace) never stops an answer."""
-    try:
-        call()
-    except Exception as error:
-        log.debug("an assistant thread update failed: %s", type(error).__name__)
+        self.answers.submit(
+            self.questions.answer,
+            client,
+            post,
+            question,
+            identity,
+            set_status=lambda text: set_status(text),
+            set_title=lambda title: set_title(title),
+            viewing=self.questions.viewed_by(post, event, legacy=legacy_viewing),
+        )

@@ -105,7 +105,3 @@ def suggested_prompts(headlines: list[Headline], limit: int = PROMPTS) -> list[d
         if len(prompts) == limit:
             break
     return prompts
-
-
-def searching_status(count: int | None) -> str:
-    return f"Searching {count:,} articles…" if count else "Searching the articles…"

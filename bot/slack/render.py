@@ -47,6 +47,11 @@ def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
 
 
+def context(text: str) -> Block:
+    """A small grey line: what the answer was scoped to."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text, "verbatim": True}]}
+
+
 def notice(text: str) -> SlackMessage:
     """A short message of the bot's own (help, apology, rate limit): escaped, one section."""
     escaped = mrkdwn.escape(text)
@@ -159,21 +164,38 @@ def _controls(question: str, *, feedback: bool, share: bool) -> list[Block]:
     return ([share_block(question)] if share else []) + ([feedback_block(question)] if feedback else [])
 
 
-def tail_blocks(answer: Answer, *, question: str | None = None, feedback: bool = True) -> list[Block]:
-    """What follows the answer text: Sources (or the closest articles of a refusal) and feedback.
+def _scope_line(scope: str | None) -> list[Block]:
+    """The channel scope as a context line; `<#C…>` channel links are the one markup kept live."""
+    if not scope:
+        return []
+    escaped = mrkdwn.escape(scope)
+    return [context(re.sub(r"&lt;#(C[A-Z0-9]+)&gt;", r"<#\1>", escaped))]
+
+
+def tail_blocks(
+    answer: Answer, *, question: str | None = None, feedback: bool = True, scope: str | None = None
+) -> list[Block]:
+    """What follows the answer text: the scope, Sources (or the closest articles of a refusal) and feedback.
 
     A streamed answer's text is already in the message, so `chat.stopStream` adds only these.
     """
     asked = question if question is not None else answer.question
     refused = answer.refused or not answer.answer.strip()
     tail = see_also_sections(answer.see_also) if refused else sources_sections(answer.citations)
-    return [section(text) for text in tail[: MAX_BLOCKS - 10]] + _controls(asked, feedback=feedback, share=False)
+    sections = [section(text) for text in tail[: MAX_BLOCKS - 10]]
+    return _scope_line(scope) + sections + _controls(asked, feedback=feedback, share=False)
 
 
 def render_answer(
-    answer: Answer, *, question: str | None = None, feedback: bool = True, share: bool = False
+    answer: Answer,
+    *,
+    question: str | None = None,
+    feedback: bool = True,
+    share: bool = False,
+    scope: str | None = None,
 ) -> SlackMessage:
-    """The answer in the thread: answer section(s), Sources (cited articles only), buttons, fallback text.
+    """The answer in the thread: its scope (a channel's sources), answer section(s), Sources (cited articles
+    only), buttons, fallback text.
 
     A refusal says plainly that the articles do not cover the question and lists the closest articles.
     The fallback holds the answer text alone so a thread read back as history stays clean.
@@ -191,10 +213,11 @@ def render_answer(
         tail = sources_sections(answer.citations)
     tail = tail[: MAX_BLOCKS - 10]
     controls = _controls(asked, feedback=feedback, share=share)
-    room = MAX_BLOCKS - len(tail) - len(controls)
+    scoped = _scope_line(scope)
+    room = MAX_BLOCKS - len(tail) - len(controls) - len(scoped)
     if len(main) > room:
         main = [*main[: room - 1], "_(answer shortened to fit in Slack)_"]
-    blocks = [section(text) for text in (*main, *tail)] + controls
+    blocks = scoped + [section(text) for text in (*main, *tail)] + controls
     if len(fallback) > FALLBACK_LIMIT:
         fallback = fallback[: FALLBACK_LIMIT - 1] + "…"
     return SlackMessage(text=fallback, blocks=blocks)

@@ -1,6 +1,10 @@
-"""The Slack front end's settings part: credentials, the Web API address, rate limit and allow-list."""
+"""The Slack front end's settings part: credentials, the Web API address, rate limit, allow-list, the
+channel map and how progress shows."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 
@@ -14,6 +18,10 @@ class SlackSettings(SettingsPart):
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=env("SLACK_API_URL"))
     slack_rate_limit_per_min: int = Field(10, ge=1, validation_alias=env("NEWSBOT_SLACK_RATE_LIMIT"))
     slack_allowed_channels: str = Field("", validation_alias=env("NEWSBOT_SLACK_CHANNELS"))
+    slack_channels_file: Path | None = Field(None, validation_alias=env("NEWSBOT_SLACK_CHANNELS_FILE"))
+    slack_progress: Literal["plan", "timeline", "status"] = Field(
+        "plan", validation_alias=env("NEWSBOT_SLACK_PROGRESS")
+    )
 
     @property
     def allowed_channels(self) -> frozenset[str]:

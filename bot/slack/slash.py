@@ -1,7 +1,9 @@
 """`/ask`: a private (ephemeral) answer with a "Share to channel" button.
 
 Ephemeral messages cannot be read back, so sharing asks the pipeline again with the question carried in
-the button; the shared copy then gets the usual feedback buttons.
+the button; the shared copy then gets the usual feedback buttons. In a channel of the channel map the
+answer comes from that channel's sources (shared copies too), and a `mention_only` channel gets no share
+button: newsbot speaks there only when mentioned.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.slack import mrkdwn
+from bot.slack.channels import ChannelMap, ChannelRule
 from bot.slack.gate import QuestionGate
 from bot.slack.history import ANSWER_EVENT
 from bot.slack.render import SECTION_LIMIT, SlackMessage, render_answer, section
-from bot.slack.reply import APOLOGY, AnswerPipeline, post_message
+from bot.slack.reply import APOLOGY, AnswerPipeline, ask_pipeline, post_message
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +37,12 @@ class SlashHandlers:
         answers: Executor,
         *,
         gate: QuestionGate,
+        channels: ChannelMap | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.answers = answers
         self.gate = gate
+        self.channels = channels or ChannelMap(None)
 
     def _refusal(self, channel: str, user: str, question: str) -> str | None:
         if not self.gate.channel_allowed(channel, is_dm=channel.startswith("D")):
@@ -51,11 +56,15 @@ class SlashHandlers:
             ack(response_type="ephemeral", text=problem)
             return
         ack(response_type="ephemeral", text=":eyes: Looking that up…")
-        self.answers.submit(self._answer_privately, question, respond)
+        rule = self.channels.rule(command.get("channel_id"))
+        self.answers.submit(self._answer_privately, question, respond, rule)
 
-    def _answer_privately(self, question: str, respond: Respond) -> None:
+    def _answer_privately(self, question: str, respond: Respond, rule: ChannelRule | None = None) -> None:
         try:
-            message = render_answer(self.pipeline.answer(question, history=()), question=question, share=True)
+            answer = ask_pipeline(self.pipeline, question, (), rule)
+            share = rule is None or not rule.mention_only
+            scope = rule.describe() if rule is not None else None
+            message = render_answer(answer, question=question, share=share, scope=scope)
             respond(response_type="ephemeral", replace_original=False, text=message.text, blocks=message.blocks)
         except Exception as error:
             log.exception("answering /ask failed: %s", type(error).__name__)
@@ -72,10 +81,13 @@ class SlashHandlers:
 
     def _share(self, client: WebClient, respond: Respond, channel: str, user: str, question: str) -> None:
         try:
-            message = render_answer(self.pipeline.answer(question, history=()), question=question)
+            rule = self.channels.rule(channel)
+            answer = ask_pipeline(self.pipeline, question, (), rule)
+            scope = rule.describe() if rule is not None else None
+            message = render_answer(answer, question=question, scope=scope)
             asked = section(f"<@{user}> asked: {mrkdwn.escape(question)[: SECTION_LIMIT - 40]}")
             shared = SlackMessage(message.text, [asked, *message.blocks])
-            post_message(client, channel, None, shared, ANSWER_EVENT)
+            post_message(client, channel, None, shared, ANSWER_EVENT, answer)
             respond(delete_original=True)
         except Exception as error:
             log.exception("sharing an /ask answer failed: %s", type(error).__name__)

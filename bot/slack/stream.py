@@ -10,6 +10,9 @@ the answer became a refusal), the message is replaced with the whole verified an
 Where streaming is not available (the workspace or token refuses `chat.startStream`), nothing was posted
 and the caller posts the answer once; a stream that breaks half way is completed by `chat.update`. Either
 way the thread ends with exactly one whole answer.
+
+A stream may also open with progress (`open_tasks`: task and plan chunks, `bot.slack.progress`) before any
+text: the answer's text then arrives as tokens, or whole in `chat.stopStream` for an extractive answer.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.models import Answer
 from bot.slack import mrkdwn
-from bot.slack.render import Block, SlackMessage
+from bot.slack.render import REFUSAL, Block, SlackMessage
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +58,18 @@ def _same(streamed: str, final: str) -> bool:
 class AnswerStream:
     """One streamed message. Feed it tokens, then `finish` it with the answer (or `abandon` it)."""
 
-    def __init__(self, client: WebClient, thread: Thread, *, buffer_chars: int = STREAM_BUFFER) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        thread: Thread,
+        *,
+        buffer_chars: int = STREAM_BUFFER,
+        display_mode: str | None = None,
+    ) -> None:
         self.client = client
         self.thread = thread
         self.buffer_chars = buffer_chars
+        self.display_mode = display_mode
         self.ts: str | None = None
         self._state = "new"  # new → live → (broken) ; new → off when streaming is unavailable
         self._sent = ""
@@ -80,22 +91,43 @@ class AnswerStream:
         elif len(self._pending) >= self.buffer_chars:
             self._append()
 
-    def _start(self) -> None:
+    def open_tasks(self, chunks: list[dict[str, Any]]) -> bool:
+        """Start the stream with progress chunks (no text yet); False, and the stream off, when refused."""
+        if self._state != "new":
+            return self._state == "live"
+        return self._start(chunks=chunks, task_display_mode=self.display_mode)
+
+    def tasks(self, chunks: list[dict[str, Any]]) -> None:
+        """Send progress chunks (task or plan updates) into a live stream, after any text waiting to go."""
+        if self._state != "live" or not chunks:
+            return
+        if self._pending:
+            self._append()
+        try:
+            self.client.chat_appendStream(channel=self.thread.channel, ts=str(self.ts), chunks=chunks)
+        except Exception as error:
+            log.warning("streaming broke off (%s): the answer will replace the streamed text", _code(error))
+            self._state = "broken"
+
+    def _start(self, **extra: Any) -> bool:
+        text = {"markdown_text": self._pending} if self._pending else {}
         try:
             response = self.client.chat_startStream(
                 channel=self.thread.channel,
                 thread_ts=self.thread.thread_ts,
-                markdown_text=self._pending,
                 recipient_user_id=self.thread.user,
                 recipient_team_id=self.thread.team,
+                **text,
+                **extra,
             )
         except Exception as error:
             log.info("streaming is not available here (%s): the answer is posted once", _code(error))
             self._state = "off"
-            return
+            return False
         self.ts = str(response["ts"])
         self._state = "live"
         self._sent, self._pending = self._pending, ""
+        return True
 
     def _append(self) -> None:
         try:
@@ -115,21 +147,25 @@ class AnswerStream:
         if not self.started:
             return False
         if self._state == "live":
+            final = REFUSAL if answer.refused or not answer.answer.strip() else mrkdwn.escape(answer.answer)
+            # Only progress was streamed (an extractive answer, whole at once): the text goes in with the stop.
+            whole = not self._sent and not self._pending
+            text = final if whole else self._pending
             try:
                 self.client.chat_stopStream(
                     channel=self.thread.channel,
                     ts=str(self.ts),
-                    markdown_text=self._pending or None,
+                    markdown_text=text or None,
                     blocks=tail,
                     metadata=metadata,
                 )
             except Exception as error:
                 log.warning("could not stop the stream (%s): replacing it with the answer", _code(error))
             else:
-                self._sent += self._pending
+                self._sent += text
                 self._pending = ""
                 self._state = "stopped"
-                if not answer.refused and _same(self._sent, mrkdwn.escape(answer.answer)):
+                if (whole or not answer.refused) and _same(self._sent, final):
                     return True
         self._replace(message, metadata)
         return True

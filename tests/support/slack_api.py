@@ -23,7 +23,7 @@ BOT_ID = "BNEWSBOT"
 TEAM_ID = "T0TEST"
 
 # Parameters Slack takes as JSON strings in form-encoded calls.
-_JSON_PARAMS = {"blocks", "attachments", "metadata", "view"}
+_JSON_PARAMS = {"blocks", "attachments", "metadata", "view", "chunks", "prompts"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class SlackApiState:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: dict[str, list[str]] = field(default_factory=dict)
     clock: int = 0
+    admins: set[str] = field(default_factory=set)
+    no_chunks: bool = False
     lock: threading.Condition = field(default_factory=threading.Condition)
 
 
@@ -230,7 +232,11 @@ def _answer(state: SlackApiState, method: str, params: dict[str, Any]) -> dict[s
         return {"ok": True, "view": {"id": "V" + _next_ts(state).replace(".", ""), **params["view"]}}
     if method == "users.info":
         user = params.get("user", "")
-        return {"ok": True, "user": {"id": user, "name": user.lower(), "is_bot": user == BOT_USER_ID}}
+        admin = user in state.admins
+        return {
+            "ok": True,
+            "user": {"id": user, "name": user.lower(), "is_bot": user == BOT_USER_ID, "is_admin": admin},
+        }
     from tests.support.slack_ai_api import answer_ai  # imports this module: the dependency points one way
 
     return answer_ai(state, method, params)

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.core.models import Answer, Citation, Turn
+from bot.core.retrieve import Filters
 from bot.settings import Settings
 from bot.slack.app import SlackBot
 from bot.slack.server import serve
@@ -38,6 +39,9 @@ def slack_settings(data_dir: Path, api_url: str, **overrides: Any) -> Settings:
         "slack_api_url": api_url,
         "slack_rate_limit_per_min": 100,
         "slack_allowed_channels": "",
+        "slack_channels_file": None,
+        # The fallback (status, 👀) unless a test asks for task updates in the stream ("plan", "timeline").
+        "slack_progress": "status",
         "max_question_chars": 2000,
     }
     values.update(overrides)
@@ -60,13 +64,20 @@ class FakePipeline:
     fail_next: int = 0
     barrier: threading.Barrier | None = None
     calls: list[tuple[str, list[Turn]]] = field(default_factory=list)
+    filters: list[Filters | None] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(
-        self, question: str, *, history: Sequence[Turn] = (), on_token: Callable[[str], None] | None = None
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        on_token: Callable[[str], None] | None = None,
+        filters: Filters | None = None,
     ) -> Answer:
         with self.lock:
             self.calls.append((question, list(history)))
+            self.filters.append(filters)
             failing = self.fail_next > 0
             self.fail_next -= 1 if failing else 0
         if self.barrier is not None:
@@ -178,6 +189,28 @@ class SlackClient:
             ],
         }
         return self.interaction(payload)
+
+    def home_opened(self, user: str = "U0ALICE", channel: str = "D0ALICE", tab: str = "messages") -> int:
+        """The person opens newsbot's Messages tab (agent view) or Home tab."""
+        event = {"type": "app_home_opened", "user": user, "channel": channel, "tab": tab,
+                 "event_ts": self.api.next_ts()}  # fmt: skip
+        return self.event(event)
+
+    def context_changed(self, viewing: str | None, user: str = "U0ALICE") -> int:
+        """`app_context_changed`: what the person views now (a channel, or nothing)."""
+        entities = [{"type": "slack#/types/channel_id", "value": viewing, "team_id": TEAM_ID}] if viewing else []
+        context = {"entities": entities} if entities else {}
+        return self.event({"type": "app_context_changed", "user": user, "context": context,
+                           "event_ts": self.api.next_ts()})  # fmt: skip
+
+    def dm(
+        self, text: str, *, channel: str = "D0ALICE", user: str = "U0ALICE", thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """A person writes in newsbot's Messages tab (a new thread root, or a reply in `thread_ts`)."""
+        message = self.api.add_message(channel, user, text, thread_ts=thread_ts)
+        event = {**message, "channel": channel, "channel_type": "im", "team": TEAM_ID}
+        assert self.event(event) == 200
+        return event
 
     def command(self, form: dict[str, str]) -> int:
         return self.post("/slack/events", urlencode(form).encode(), "application/x-www-form-urlencoded")

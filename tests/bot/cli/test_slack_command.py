@@ -106,6 +106,7 @@ def test_http_mode_end_to_end_as_a_user_runs_it(tmp_path: Path, seeded_settings:
         env = clean_env() | {
             "NEWSBOT_DATA_DIR": str(data_dir),
             "NEWSBOT_LLM": "extractive",
+            "NEWSBOT_SLACK_PROGRESS": "status",  # progress as before: 👀, one posted answer
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": api.url,

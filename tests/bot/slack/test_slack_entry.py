@@ -84,10 +84,14 @@ def served(request: pytest.FixtureRequest, data_dir: Path, slack_api: SlackApiSe
 def test_the_entry_module_answers_a_signed_mention_under_a_real_server(served: str, slack_api: SlackApiServer) -> None:
     slack = SlackClient(served, slack_api)
     event = slack.mention(ZTE_QUESTION)
-    [answer] = slack_api.wait_for("chat.postMessage", timeout=240)
-    assert answer.params["thread_ts"] == event["ts"] and answer.params["channel"] == "C0NEWS"
-    assert answer.params["metadata"]["event_type"] == ANSWER_EVENT
-    assert any(b["text"]["text"].startswith("*Sources*") for b in answer.params["blocks"] if b["type"] == "section")
+    # By default progress shows as task updates in the answer's own stream, which the stop completes.
+    [stop] = slack_api.wait_for("chat.stopStream", timeout=240)
+    [start] = slack_api.calls("chat.startStream")
+    assert start.params["thread_ts"] == event["ts"] and start.params["channel"] == "C0NEWS"
+    assert start.params["task_display_mode"] == "plan"
+    assert stop.params["metadata"]["event_type"] == ANSWER_EVENT
+    assert any(b["text"]["text"].startswith("*Sources*") for b in stop.params["blocks"] if b["type"] == "section")
+    assert slack_api.calls("chat.postMessage") == []
 
     forged = SlackClient(served, slack_api, secret="0" * 32)
     body = {"type": "event_callback", "team_id": "T0TEST", "event": {"type": "app_mention", "channel": "C0NEWS",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core.pipeline import Pipeline
-from bot.slack.library import Headline, IndexLibrary, searching_status, suggested_prompts
+from bot.slack.library import Headline, IndexLibrary, suggested_prompts
+from bot.slack.progress import checking, found, searching
 
 
 def test_prompts_come_from_the_indexed_seed_article(seeded_pipeline: Pipeline) -> None:
@@ -27,5 +28,7 @@ def test_at_most_four_prompts_newest_first_one_per_headline() -> None:
 
 
 def test_the_status_names_the_article_count_when_known() -> None:
-    assert searching_status(12_430) == "Searching 12,430 articles…"
-    assert searching_status(None) == "Searching the articles…"
+    assert searching(12_430) == "Searching 12,430 articles" and searching(1) == "Searching 1 article"
+    assert searching(None) == "Searching the articles"
+    assert found(8, 5) == "Found 8 passages in 5 articles" and found(1, 1) == "Found 1 passage in 1 article"
+    assert checking(3) == "Checking 3 quotes" and checking(1) == "Checking 1 quote"

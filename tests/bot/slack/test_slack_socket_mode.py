@@ -84,3 +84,44 @@ def test_a_dropped_connection_reconnects_and_keeps_answering(
     assert socket_bot.wait_idle()
     [answer] = socket_api.calls("chat.postMessage")
     assert answer.params["thread_ts"] == event["ts"]
+
+
+def test_the_agent_view_events_arrive_over_socket_mode_too(
+    tmp_path: Path, socket_api: SlackApiServer, socket_server: SlackSocketServer
+) -> None:
+    """Opening the Messages tab, the viewed channel and a question there, as Socket Mode envelopes, with
+    progress as task updates in the stream."""
+    channels = tmp_path / "channels.toml"
+    channels.write_text('[channels.C0MARKETS]\nsources = ["Reuters"]\n', encoding="utf-8")
+    options = {"slack_progress": "plan", "slack_channels_file": channels}
+    settings = slack_settings(
+        tmp_path / "data", socket_api.url, slack_app_token=APP_TOKEN, slack_signing_secret=None, **options
+    )
+    pipeline = FakePipeline()
+    bot = create_app(settings, pipeline)
+    handler = socket_handler(bot, APP_TOKEN, ping_interval=1)
+    handler.connect()
+    try:
+        socket_server.wait_connections(1)
+        opened = {"type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE", "tab": "messages",
+                  "event_ts": socket_api.next_ts()}  # fmt: skip
+        viewing = {"type": "app_context_changed", "user": "U0ALICE", "event_ts": socket_api.next_ts(),
+                   "context": {"entities": [{"type": "slack#/types/channel_id", "value": "C0MARKETS"}]}}  # fmt: skip
+        for event in (opened, viewing):
+            envelope = socket_server.deliver(event)
+            assert socket_server.wait_ack(envelope) == {"envelope_id": envelope}
+            assert bot.wait_idle()
+        message = socket_api.add_message("D0ALICE", "U0ALICE", "Any chip news?")
+        envelope = socket_server.deliver({**message, "channel": "D0ALICE", "channel_type": "im", "team": "T0TEST"})
+        assert socket_server.wait_ack(envelope) == {"envelope_id": envelope}
+        assert bot.wait_idle()
+    finally:
+        handler.close()
+        bot.close()
+
+    methods = [c.method for c in socket_api.calls() if c.method.startswith(("chat.", "assistant."))]
+    assert methods == ["chat.startStream", "chat.appendStream", "chat.stopStream"]  # no library: no prompts
+    [filters] = pipeline.filters
+    assert filters is not None and filters.sources == ("Reuters",)
+    [start] = socket_api.calls("chat.startStream")
+    assert start.params["thread_ts"] == message["ts"]
