@@ -40,10 +40,12 @@ class Reading:
 
 
 def read(reader: Reader, request: Request, ranking: Ranking) -> Reading:
-    """The shortlist scored by the reader."""
+    """The shortlist scored by the reader. Feedback weighs in as it does in retrieval: a sentence's score is
+    P(it answers) × (1 + its article's boost), so a down-weighted article is quoted only when nothing else
+    answers as well (`index/feedback.py` bounds the boost)."""
     scored = ranking.ranked
     answers = reader.answers(request, ranking, scored)
-    rescored = [replace(c, score=float(p)) for c, p in zip(scored, answers, strict=True)]
+    rescored = [replace(c, score=float(p) * (1.0 + c.hit.boost)) for c, p in zip(scored, answers, strict=True)]
     return Reading(ranking, answers, sorted(rescored, key=lambda c: (-c.score, c.hit.chunk.id, c.start)))
 
 

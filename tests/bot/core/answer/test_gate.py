@@ -1,0 +1,72 @@
+"""The decisions after reading: feedback in the order sentences are quoted, answerability and verdict
+cut-offs as settings, and the boosts an Answer reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.core.answer.evidence import Candidate, Ranking, candidates
+from bot.core.answer.gate import answerable, read
+from bot.core.answer.terms import QuestionTerms
+from bot.core.models import Citation, Hit
+from bot.core.request import Request
+from bot.core.settings import AnswerSettings
+from index.models import Chunk
+
+
+class FixedReader:
+    """Every sentence answers with the same probability; the question with `p`."""
+
+    name = "fixed"
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def answers(self, request: Request, ranking: Ranking, scored: Sequence[Candidate]) -> np.ndarray:
+        return np.full(len(scored), 0.6)
+
+    def answerable(self, request: Request, ranking: Ranking, answers: np.ndarray) -> float:
+        return self.p
+
+    def yes(self, request: Request, found: object, rules: str | None) -> float:
+        return 0.5
+
+
+def hits() -> list[Hit]:
+    text = "Acme raised its prices by 5 percent in May."
+    plain = Chunk("plain", 0, text, 0, len(text), title="Acme", source="Daily")
+    lowered = Chunk("lowered", 0, text, 0, len(text), title="Acme", source="Weekly")
+    return [Hit(lowered, 0.9, boost=-0.5), Hit(plain, 0.8)]
+
+
+def ranking_of(found: list[Hit]) -> Ranking:
+    pool = candidates(found)
+    return Ranking(QuestionTerms.build("Acme prices", [c.stems for c in pool]), lambda: list(pool), set(), pool)
+
+
+def test_a_down_weighted_article_is_quoted_after_an_equal_one() -> None:
+    found = hits()
+    request = Request.of("How much did Acme raise its prices?", found)
+    reading = read(FixedReader(0.9), request, ranking_of(found))
+    assert [c.article_id for c in reading.ranked] == ["plain", "lowered"]
+    assert reading.ranked[1].score < reading.ranked[0].score == 0.6
+
+
+def test_answerability_is_compared_with_the_setting_and_recorded() -> None:
+    found = hits()
+    request = Request.of("How much did Acme raise its prices?", found)
+    reading = read(FixedReader(0.4), request, ranking_of(found))
+    assert answerable(FixedReader(0.4), request, reading, AnswerSettings(answerable_min=0.3))
+    assert not answerable(FixedReader(0.4), request, reading, AnswerSettings(answerable_min=0.5))
+    assert request.notes["answerable"] == 0.4
+
+
+def test_the_answer_reports_the_boosts_of_the_articles_it_cites() -> None:
+    found = hits()
+    request = Request.of("How much did Acme raise its prices?", found)
+    cited = Citation.from_chunk(1, found[0].chunk, found[0].chunk.text, 0.6)
+    answer = request.answer("Acme raised its prices [1].", refused=False, backend="test", citations=[cited])
+    assert answer.boosts == {"lowered": -0.5}
+    assert answer.question == request.question and set(answer.timings_ms) >= {"generate", "total"}
