@@ -245,15 +245,33 @@ def _eligible(candidate: Candidate, claim: Claim, dates: ClaimDates) -> bool:
     return not (dates.until and (not chunk.date or chunk.date > dates.until))
 
 
-def disagree(claim: str, sentence: str) -> bool:
+@dataclass(frozen=True)
+class Disagreement:
+    """How a sentence disagrees with a claim: a negation on one side only, an opposite word, other numbers."""
+
+    negation: bool
+    opposite: bool
+    numbers: bool
+
+    def __bool__(self) -> bool:
+        return self.negation or self.opposite or self.numbers
+
+
+def disagreement(claim: str, sentence: str) -> Disagreement:
     """Negation next to the shared words on one side only, an opposite word, or numbers that differ."""
     shared = set(stems(claim)) & set(stems(sentence))
-    if _negated_near(claim, shared) != _negated_near(sentence, shared):
-        return True
+    negation = _negated_near(claim, shared) != _negated_near(sentence, shared)
     claim_words = {t.lower().strip(".,") for t in _TOKEN.findall(claim)}
     sentence_words = {t.lower().strip(".,") for t in _TOKEN.findall(sentence)}
-    if any((a, b) in OPPOSITES for a in claim_words - sentence_words for b in sentence_words - claim_words):
-        return True
+    opposite = any((a, b) in OPPOSITES for a in claim_words - sentence_words for b in sentence_words - claim_words)
+    return Disagreement(negation, opposite, _numbers_differ(claim, sentence))
+
+
+def disagree(claim: str, sentence: str) -> bool:
+    return bool(disagreement(claim, sentence))
+
+
+def _numbers_differ(claim: str, sentence: str) -> bool:
     claim_numbers, sentence_numbers = _numbers(claim), _numbers(sentence)
     for by_unit in (False, True):
         claimed, said = _values(claim_numbers, by_unit), _values(sentence_numbers, by_unit)

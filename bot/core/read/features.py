@@ -77,6 +77,9 @@ VERDICT_FEATURES = (
     "support_min",
     "support_max",
     "contradicted_share",
+    "negation_share",
+    "opposite_share",
+    "numbers_share",
     "unsupported_share",
     "relation_inconsistent",
     "relation_change",
@@ -135,6 +138,7 @@ def verdict_features(understanding: Understanding, found: Sequence[ClaimEvidence
     question = understanding.yes_no
     supports = [e.support for e in found] or [0.0]
     n = max(len(found), 1)
+    kinds = [verdict.disagreement(e.reads or e.claim.text, e.best.text) for e in found if e.best is not None]
     return np.asarray(
         [
             float(rules == "yes"),
@@ -142,6 +146,9 @@ def verdict_features(understanding: Understanding, found: Sequence[ClaimEvidence
             min(supports),
             max(supports),
             sum(e.contradicted for e in found) / n,
+            sum(k.negation for k in kinds) / n,
+            sum(k.opposite for k in kinds) / n,
+            sum(k.numbers for k in kinds) / n,
             sum(not e.supported for e in found) / n,
             float(question.relation == rel.INCONSISTENT),
             float(question.relation == rel.CHANGE),
