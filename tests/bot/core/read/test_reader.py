@@ -1,0 +1,85 @@
+"""The reader's features say what they claim, and the shipped weights load and read like probabilities."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.core.answer.evidence import Candidate, Ranking, candidates, holds_type, question_words
+from bot.core.answer.terms import QuestionTerms
+from bot.core.models import Hit
+from bot.core.read.features import ANSWER_FEATURES, SIGNS, answer_features
+from bot.core.read.scorer import WEIGHTS, LearnedReader
+from bot.core.request import Request
+from index.models import Chunk
+
+TEXT = (
+    "The Ten Years' Treaty was signed in Orvane in 2019. "
+    "The treaty did not settle the river dispute, the minister said. "
+    "Talks on water sharing resumed in March."
+)
+
+
+def scored(question: str) -> tuple[Request, Ranking, list[Candidate]]:
+    """The request and its three candidate sentences, typed as `evidence.rank` types them."""
+    chunk = Chunk("treaty", 0, TEXT, 0, len(TEXT), title="Treaty signed", source="Valley Ledger")
+    request = Request.of(question)
+    kind, known = request.understanding.answer_type, question_words(question)
+    pool = [
+        replace(c, semantic=0.5, lexical=0.5, typed=holds_type(kind, question, c.text, known))
+        for c in candidates([Hit(chunk, 0.9, dense_similarity=0.6)])
+    ]
+    ranking = Ranking(QuestionTerms.build(question, [c.stems for c in pool]), lambda: pool, set(), pool)
+    return request, ranking, pool
+
+
+def column(rows: np.ndarray, name: str) -> list[float]:
+    return [float(v) for v in rows[:, ANSWER_FEATURES.index(name)]]
+
+
+def test_a_name_the_sentences_lack_is_a_missing_anchor() -> None:
+    request, ranking, pool = scored("Why did the Nine Years' Treaty fail?")
+    rows = answer_features(request.understanding, ranking, pool)
+    assert column(rows, "anchors_in_sentence") == [0.0, 0.0, 0.0]
+    request, ranking, pool = scored("Why did the Ten Years' Treaty fail?")
+    rows = answer_features(request.understanding, ranking, pool)
+    assert column(rows, "anchors_in_sentence")[0] == 1.0
+
+
+def test_a_sentence_negating_what_the_question_presupposes_contradicts_it() -> None:
+    request, ranking, pool = scored("Why did the treaty settle the river dispute?")
+    rows = answer_features(request.understanding, ranking, pool)
+    assert column(rows, "contradicts") == [0.0, 1.0, 0.0]
+
+
+def test_a_when_question_prefers_the_sentence_with_a_date() -> None:
+    request, ranking, pool = scored("When did water sharing talks resume?")
+    assert request.understanding.answer_type == "date"
+    rows = answer_features(request.understanding, ranking, pool)
+    assert column(rows, "value_missing") == [0.0, 1.0, 0.0]
+
+
+def test_the_shipped_weights_match_the_code_and_keep_their_signs() -> None:
+    data = json.loads(Path(WEIGHTS).read_text(encoding="utf-8"))
+    reader = LearnedReader.load()
+    request, ranking, pool = scored("Why did the Ten Years' Treaty fail?")
+    probabilities = reader.answers(request, ranking, pool)
+    assert ((probabilities > 0) & (probabilities < 1)).all()
+    for model in ("answers", "answerable"):
+        for name, weight in zip(data[model]["features"], data[model]["weights"], strict=True):
+            sign = SIGNS.get(name.removeprefix("best_"), 0)
+            assert weight * sign >= 0, f"{model}.{name} = {weight} against its sign"
+    assert data["fitted_on"], "the weights say what they were fitted on"
+
+
+def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
+    data = json.loads(Path(WEIGHTS).read_text(encoding="utf-8"))
+    data["answers"]["features"] = data["answers"]["features"][::-1]
+    stale = tmp_path / "weights.json"
+    stale.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="refit the reader"):
+        LearnedReader.load(stale)
