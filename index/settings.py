@@ -49,9 +49,9 @@ class IndexSettings(SettingsPart):
     chroma_timeout_s: float = Field(60.0, gt=0, validation_alias=env("NEWSBOT_CHROMA_TIMEOUT"))
     max_file_bytes: int = Field(20_000_000, ge=1, validation_alias=env("NEWSBOT_MAX_FILE_BYTES"))
     max_feed_items: int = Field(5_000, ge=1, validation_alias=env("NEWSBOT_MAX_FEED_ITEMS"))
-    duplicate_threshold: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_DUPLICATE_THRESHOLD"))
-    """Estimated Jaccard similarity (word 3-gram MinHash) at which an article joins an indexed story as a
-    copy instead of being embedded again (`index.stories`; chosen on measure/gold/reprints); 0 turns it off."""
+    duplicate_threshold: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_DUPLICATE_THRESHOLD"))
+    """Estimated overlap of word 3-grams (MinHash) at which an article joins an indexed story as a copy
+    instead of being embedded again (`index.stories`; chosen by measure/eval/stories.py); 0 turns it off."""
 
     @property
     def load_limits(self) -> LoadLimits:

@@ -3,8 +3,9 @@
 One wire story is carried by many outlets; embedding every copy fills an answer's citations with the
 same sentence. At ingest an article is compared, by MinHash over word shingles of its text (never its
 headline or byline, which outlets change), with the first copy of every story already indexed
-(datasketch's MinHashLSH finds the candidates in sub-linear time); a copy whose estimated Jaccard
-similarity reaches the threshold joins that story instead of being embedded again. Sentences the copy
+(datasketch's MinHashLSH finds the candidates in sub-linear time); a copy whose estimated overlap (the
+share of the shorter text's shingles the other has) reaches the threshold joins that story instead of
+being embedded again. Sentences the copy
 adds (an extra paragraph) are found by `novel_spans` and stay searchable.
 
 The index holds one signature per story's first copy. It is derived state: the signatures live in the
@@ -36,9 +37,11 @@ SHINGLE_WORDS = 3
 different stories on one topic share few 3-grams even when they share names."""
 MIN_SHINGLES = 12
 """Texts shorter than this (a headline-only item) are never grouped: too little evidence."""
-LSH_SLACK = 0.15
-"""The LSH band threshold sits this far below the decision threshold, so candidates near it are not lost;
-each candidate is then checked against the threshold by its estimated similarity."""
+LSH_JACCARD = 0.25
+LSH_WEIGHTS = (0.1, 0.9)
+"""LSH finds candidates from about this Jaccard similarity (a copy that keeps the top 40% of a story is
+near 0.4), its bands tuned to miss few (false positives only cost an exact check); each candidate is
+then decided by its estimated overlap against the threshold."""
 NOVEL_BELOW = 0.6
 """A copy's sentence is new when no sentence of the first copy shares this share of its words."""
 SEED = 1
@@ -58,34 +61,57 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(tokens[i : i + size]) for i in range(max(len(tokens) - size + 1, 0))}
 
 
-def signature(text: str) -> MinHash | None:
+@dataclass(frozen=True)
+class Signature:
+    """An article's MinHash and its number of distinct shingles (needed to estimate the overlap)."""
+
+    minhash: MinHash
+    size: int
+
+    def jaccard(self, other: Signature) -> float:
+        return float(self.minhash.jaccard(other.minhash))
+
+    def overlap(self, other: Signature) -> float:
+        """Estimated share of the smaller text's shingles that the other has (the overlap coefficient).
+
+        Jaccard alone punishes a copy that adds a paragraph (it grows the union); the overlap does not,
+        while two different stories on one topic stay low on both."""
+        j = self.jaccard(other)
+        shared = j * (self.size + other.size) / (1.0 + j)
+        return min(1.0, shared / max(min(self.size, other.size), 1))
+
+
+def signature(text: str) -> Signature | None:
     """The MinHash of the text's word shingles; None for a text too short to compare."""
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
-    return minhash
+    return Signature(minhash, len(grams))
 
 
-def encode(minhash: MinHash) -> str:
-    """A signature as one flat string (Chroma metadata holds scalars only): base64 of 32-bit values."""
-    return base64.b64encode(np.asarray(minhash.hashvalues, dtype=np.uint32).tobytes()).decode("ascii")
+def encode(sig: Signature) -> str:
+    """A signature as one flat string (Chroma metadata holds scalars only): size, then base64 of the values."""
+    values = np.asarray(sig.minhash.hashvalues, dtype=np.uint32).tobytes()
+    return f"{sig.size}:{base64.b64encode(values).decode('ascii')}"
 
 
-def decode(value: str) -> MinHash | None:
+def decode(value: str) -> Signature | None:
+    size, _, data = value.partition(":")
     try:
-        values = np.frombuffer(base64.b64decode(value.encode("ascii"), validate=True), dtype=np.uint32)
+        values = np.frombuffer(base64.b64decode(data.encode("ascii"), validate=True), dtype=np.uint32)
+        count = int(size)
     except (ValueError, TypeError):
         return None
     if len(values) != NUM_PERM:
         return None
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
+    return Signature(MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME), count)
 
 
 @dataclass(frozen=True)
 class Match:
-    """The indexed first copy an article duplicates, its story and the estimated similarity."""
+    """The indexed first copy an article duplicates, its story and the estimated overlap."""
 
     article_id: str
     story_id: str
@@ -97,33 +123,33 @@ class StoryIndex:
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
-        self.entries: dict[str, tuple[str, MinHash]] = {}
-        self._lsh = MinHashLSH(threshold=max(threshold - LSH_SLACK, 0.05), num_perm=NUM_PERM)
+        self.entries: dict[str, tuple[str, Signature]] = {}
+        self._lsh = MinHashLSH(threshold=LSH_JACCARD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def add(self, article_id: str, story_id: str, minhash: MinHash | None) -> None:
+    def add(self, article_id: str, story_id: str, sig: Signature | None) -> None:
         self.remove(article_id)
-        if minhash is None:
+        if sig is None:
             return
-        self.entries[article_id] = (story_id, minhash)
-        self._lsh.insert(article_id, minhash)
+        self.entries[article_id] = (story_id, sig)
+        self._lsh.insert(article_id, sig.minhash)
 
     def remove(self, article_id: str) -> None:
         if self.entries.pop(article_id, None) is not None:
             self._lsh.remove(article_id)
 
-    def match(self, minhash: MinHash | None, exclude: str = "") -> Match | None:
-        """The most similar indexed first copy at or above the threshold (ties: smallest id), or None."""
-        if minhash is None or self.threshold <= 0:
+    def match(self, sig: Signature | None, exclude: str = "") -> Match | None:
+        """The indexed first copy overlapping most, at or above the threshold (ties: smallest id), or None."""
+        if sig is None or self.threshold <= 0:
             return None
         best: Match | None = None
-        for candidate in sorted(self._lsh.query(minhash)):
+        for candidate in sorted(self._lsh.query(sig.minhash)):
             if candidate == exclude:
                 continue
             story_id, other = self.entries[candidate]
-            similarity = float(minhash.jaccard(other))
+            similarity = sig.overlap(other)
             if similarity >= self.threshold and (best is None or similarity > best.similarity):
                 best = Match(candidate, story_id, similarity)
         return best
@@ -133,7 +159,7 @@ class StoryIndex:
     def save(self, path: Path, generation: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
-        rows = {a: (s, np.asarray(m.hashvalues, dtype=np.uint32)) for a, (s, m) in self.entries.items()}
+        rows = {a: (s, encode(sig)) for a, (s, sig) in self.entries.items()}
         tmp.write_bytes(pickle.dumps({"generation": generation, "entries": rows}))
         os.replace(tmp, path)
 
@@ -145,9 +171,8 @@ class StoryIndex:
             if raw.get("generation") != generation or not generation:
                 return None
             index = cls(threshold)
-            for article_id, (story_id, values) in raw["entries"].items():
-                minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=np.asarray(values), scheme=SCHEME)
-                index.add(str(article_id), str(story_id), minhash)
+            for article_id, (story_id, value) in raw["entries"].items():
+                index.add(str(article_id), str(story_id), decode(value))
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, AttributeError) as exc:
             if path.exists():
                 log.info("story index cache %s not usable (%s); rebuilding it from the store", path, exc)

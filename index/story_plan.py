@@ -40,10 +40,10 @@ def open_story_index(store: Store, settings: IndexSettings, generation: str) -> 
             continue
         article_id = str(meta["article_id"])
         story = str(meta.get(STORY_ID) or "") or story_id_for(article_id)
-        minhash = decode(str(meta.get(SIGNATURE) or ""))
-        if minhash is None:
+        sig = decode(str(meta.get(SIGNATURE) or ""))
+        if sig is None:
             unsigned.add(article_id)  # written before stories existed: signed from its chunks below
-        index.add(article_id, story, minhash)
+        index.add(article_id, story, sig)
     for article_id in sorted(unsigned):
         chunks = store.scan(where={"article_id": article_id})
         metas = list(chunks)
@@ -121,11 +121,11 @@ def plan_stories(
             _first(plan, index, article, story, texts, encode)
             continue
         index.remove(article.id)
-        minhash = signature(article.text)
-        match = index.match(minhash, exclude=article.id)
+        sig = signature(article.text)
+        match = index.match(sig, exclude=article.id)
         if match is None:
             story = known.story_id if known is not None and known.story_id and not known.member else ""
-            _first(plan, index, article, story or story_id_for(article.id), texts, encode, minhash)
+            _first(plan, index, article, story or story_id_for(article.id), texts, encode, sig)
             continue
         first_text = texts.get(match.article_id)
         if first_text is None:
@@ -138,14 +138,14 @@ def plan_stories(
     return plan
 
 
-def _first(plan, index, article, story, texts, encode, minhash=None) -> None:  # type: ignore[no-untyped-def]
-    minhash = minhash if minhash is not None else signature(article.text)
+def _first(plan, index, article, story, texts, encode, sig=None) -> None:  # type: ignore[no-untyped-def]
+    sig = sig if sig is not None else signature(article.text)
     plan.firsts.append(article)
     plan.story_of[article.id] = story
     texts[article.id] = article.text
-    if minhash is not None:
-        plan.signatures[article.id] = encode(minhash)
-    index.add(article.id, story, minhash)
+    if sig is not None:
+        plan.signatures[article.id] = encode(sig)
+    index.add(article.id, story, sig)
 
 
 def refresh_also_in(store: Store, stories: set[str]) -> int:
