@@ -24,6 +24,9 @@ COMMANDS = {
     "ask": ("bot.cli.ask", "ask_command", "Answer one question with cited sources."),
     "chat": ("bot.cli.chat", "chat_command", "Chat with follow-up questions (REPL)."),
     "slack": ("bot.cli.slack", "slack", "Run the Slack app (Socket Mode or HTTP)."),
+    "watch": ("bot.cli.watch", "watch_command", "Poll feeds on a schedule and ingest new items."),
+    "timeline": ("bot.cli.timeline", "timeline_command", "How a topic unfolded: dated, cited, one entry per story."),
+    "digest": ("bot.cli.digest", "digest_command", "What is new since a time, by story, each line cited."),
     "eval": (
         "measure.eval.command",
         "eval_command",
