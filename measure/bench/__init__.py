@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from bot.cli.options import data_dir_option
+from measure.bench.duplicates import phase_duplicates
 from measure.bench.phases import (
     QUESTIONS,
     cold_ask,
@@ -105,6 +106,8 @@ def run_bench(
         large = run_scale(where, workdir, scale_chunks, asked, log, fresh_articles, server=chroma_server)
     log("cold start ...")
     cold = cold_ask(newsbot, asked[0])
+    log("wire copies: ingest with and without stories ...")
+    duplicates = in_fresh_process(phase_duplicates, workdir / "wire")
 
     def median(phase: str, key: str) -> float:
         return statistics.median(float(r[phase][key]) for r in results)
@@ -147,6 +150,7 @@ def run_bench(
             "baseline_ingest": round(max(r["baseline"]["peak_rss_mb"] for r in results), 1),
         },
         "disk_bytes_per_1k_chunks": round(disk / max(chunks, 1) * 1000),
+        "duplicates": duplicates,
     }
 
 
@@ -197,7 +201,13 @@ def _table(result: dict[str, Any]) -> str:
             ),
             ("  running worker cites one after", f"{fresh['searchable_after_s']} s from the ingest's start"),
         ]
+    wire = result["duplicates"]
     rows += [
+        (
+            f"wire copies ({wire['copies']} of {wire['articles']})",
+            f"{wire['with_stories']['chunks_embedded']} chunks embedded in {wire['with_stories']['seconds']} s "
+            f"(without stories {wire['without_stories']['chunks_embedded']} in {wire['without_stories']['seconds']} s)",
+        ),
         ("cold `newsbot ask`", f"{result['cold_ask_s']} s"),
         ("peak RSS ingest / query", f"{result['peak_rss_mb']['ingest']} / {result['peak_rss_mb']['query']} MB"),
         ("disk per 1,000 chunks", f"{result['disk_bytes_per_1k_chunks'] / 1e6:.2f} MB"),

@@ -25,6 +25,7 @@ KEYS = {
     "peak_rss_mb",
     "disk_bytes_per_1k_chunks",
     "large",
+    "duplicates",
 }
 
 
@@ -58,6 +59,10 @@ def test_bench_json_has_every_figure(tmp_path: Path) -> None:
     assert fresh["searchable_after_s"] is not None and fresh["searchable_after_s"] >= fresh["ingest_s"] * 0.5
     assert figures["peak_rss_mb"]["ingest"] > 50 and figures["peak_rss_mb"]["query"] > 50
     assert figures["disk_bytes_per_1k_chunks"] > 0
+    wire = figures["duplicates"]
+    assert wire["with_stories"]["duplicates"] == wire["copies"] > 0, "every wire copy joins its story"
+    assert wire["with_stories"]["chunks_embedded"] < wire["without_stories"]["chunks_embedded"]
+    assert wire["grouping"]["precision"] >= 0.95 and wire["grouping"]["recall"] >= 0.9
     assert list(tmp_path.glob("newsbot-bench-*")) == [], "the work folder is removed"
 
 
