@@ -19,7 +19,6 @@ from typing import Any
 
 from measure.eval.stories import load
 
-
 GROUPS = 30
 """Stories of the reprint set the bench ingests (each with its copies and near-miss): about 120 articles."""
 
