@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +36,8 @@ class LoadLimits:
 
     max_file_bytes: int = 20_000_000
     max_feed_items: int = 5_000
+    html_extractor: str = "trafilatura"
+    """Who reads an HTML page's main text: `trafilatura` (falls back to the built-in reader) or `selectolax`."""
 
 
 class IndexSettings(SettingsPart):
@@ -49,13 +51,16 @@ class IndexSettings(SettingsPart):
     chroma_timeout_s: float = Field(60.0, gt=0, validation_alias=env("NEWSBOT_CHROMA_TIMEOUT"))
     max_file_bytes: int = Field(20_000_000, ge=1, validation_alias=env("NEWSBOT_MAX_FILE_BYTES"))
     max_feed_items: int = Field(5_000, ge=1, validation_alias=env("NEWSBOT_MAX_FEED_ITEMS"))
+    html_extractor: Literal["trafilatura", "selectolax"] = Field(
+        "trafilatura", validation_alias=env("NEWSBOT_HTML_EXTRACTOR")
+    )
     duplicate_threshold: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_DUPLICATE_THRESHOLD"))
     """Estimated overlap of word 3-grams (MinHash) at which an article joins an indexed story as a copy
     instead of being embedded again (`index.stories`; chosen by measure/eval/stories.py); 0 turns it off."""
 
     @property
     def load_limits(self) -> LoadLimits:
-        return LoadLimits(self.max_file_bytes, self.max_feed_items)
+        return LoadLimits(self.max_file_bytes, self.max_feed_items, self.html_extractor)
 
 
 class OpenAISettings(SettingsPart):

@@ -29,3 +29,12 @@ def test_the_shipped_set_is_what_the_seeded_generator_writes(shared_eval_dir: Pa
     assert shipped == generate()
     kinds = {i["kind"] for i in shipped}
     assert kinds == {"original", "syndicated", "edited", "added", "truncated", "near-miss"}
+
+
+def test_trafilatura_leaks_less_boilerplate_than_the_built_in_reader(tmp_path: Path) -> None:
+    from measure.eval.extract import evaluate as extract
+
+    result = extract(tmp_path, limit=8)
+    assert result["pages"] == 8
+    assert result["trafilatura"]["pages_with_boilerplate"] < result["selectolax"]["pages_with_boilerplate"]
+    assert result["trafilatura"]["sentence_recall"] >= 0.9
