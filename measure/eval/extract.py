@@ -57,7 +57,8 @@ def _page(title: str, sentences: list[str], n: int, rng: random.Random) -> str:
         (
             f"<!doctype html><html><head><title>{e(title)} | The Daily</title></head><body>"
             "<div class='cookie'>We use cookies. Accept all cookies</div>"
-            "<header><a href='/'>The Daily</a></header><nav><a href='/world'>World</a> <a href='/business'>Business</a></nav>"
+            "<header><a href='/'>The Daily</a></header>"
+            "<nav><a href='/world'>World</a> <a href='/business'>Business</a></nav>"
             f"<main>{wrapper}<section id='comments'><h2>Comments (3)</h2>{comments}</section>"
             "<div class='most-read'><h3>Most read</h3><a href='/x'>A popular story</a></div></main>"
             "<footer>© 2024 The Daily. All rights reserved.</footer></body></html>"
