@@ -47,7 +47,7 @@ def digest_command(
     elif not channel:
         click.echo(render_digest(digest))
     else:
-        click.echo(f"posted {len(digest.stories)} stories to {channel}", err=True)
+        click.echo(f"posted {_count(len(digest.stories))} to {channel}", err=True)
 
 
 def render_digest(digest: Digest) -> str:
@@ -55,7 +55,7 @@ def render_digest(digest: Digest) -> str:
     head = f"Digest{about} since {digest.since}" + (f" until {digest.until}" if digest.until else "")
     if not digest.stories:
         return f"{head}\nNothing new in the indexed articles."
-    lines = [f"{head} — {len(digest.stories)} stories", ""]
+    lines = [f"{head} — {_count(len(digest.stories))}", ""]
     for story in digest.stories:
         c = story.citation
         lines.append(f"• {story.title} — {story.source}, {story.date or 'undated'} [{c.n}]")
@@ -63,3 +63,7 @@ def render_digest(digest: Digest) -> str:
         if story.also_in:
             lines.append(f"    also carried by: {', '.join(story.also_in)}")
     return "\n".join(lines)
+
+
+def _count(n: int) -> str:
+    return f"{n} story" if n == 1 else f"{n} stories"

@@ -25,7 +25,7 @@ class DigestPostError(credentials.SlackConfigError):
 def render_digest(digest: Digest) -> SlackMessage:
     about = f" on {mrkdwn.escape(digest.topic)}" if digest.topic else ""
     window = f"since {digest.since}" + (f" until {digest.until}" if digest.until else "")
-    heading = f"*What is new{about}* ({window}, {len(digest.stories)} stories)"
+    heading = f"*What is new{about}* ({window}, {_count(len(digest.stories))})"
     if not digest.stories:
         return pack(heading, ["Nothing new in the indexed articles."])
     entries = [
@@ -53,3 +53,7 @@ def post_digest(settings: SlackSettings, channel: str, digest: Digest, client: W
         hint = " (invite the bot to the channel first: /invite @newsbot)" if code == "not_in_channel" else ""
         raise DigestPostError(f"Slack refused the digest for {channel}: {code}{hint}") from None
     return str(response.get("ts", ""))
+
+
+def _count(n: int) -> str:
+    return f"{n} story" if n == 1 else f"{n} stories"
