@@ -32,7 +32,7 @@ KEYS = {
 def test_bench_json_has_every_figure(tmp_path: Path) -> None:
     result = run(
         "bench", "--json", "--articles", "2", "--rounds", "2", "--scale-chunks", "2000", "--fresh-articles", "3",
-        "--wire-stories", "3", "--data-dir", str(tmp_path), cwd=tmp_path,
+        "--wire-stories", "2", "--data-dir", str(tmp_path), cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
