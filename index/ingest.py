@@ -39,6 +39,7 @@ from index.story_plan import (
     refresh_also_in,
     story_index_path,
 )
+from index.story_write import drop_stale_records, member_batches, redo_from_records
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ def _apply(
     if not todo and not broken and not removed and not interrupted and manifest.generation:
         return
     # a copy half-written by a killed run is redone from its record, which holds its whole text
-    todo += _redo_from_records(store, [a for a in broken if indexed[a].member and a not in removed])
+    todo += redo_from_records(store, [a for a in broken if indexed[a].member and a not in removed])
     broken = [a for a in broken if a not in {t.id for t in todo}]
     stories = open_story_index(store, settings, manifest.generation)
     had_copies = member_stories(store)
@@ -184,7 +185,7 @@ def _apply(
         done += len([a for a, _ in batch if a.id not in plan.promoted])
         if progress:
             progress(done, total)
-    for batch in _member_batches(plan, embedder, batch_chunks):
+    for batch in member_batches(plan, embedder, batch_chunks, _stamp):
         _write_batch(batch, plan, store, keyword, embedder, indexed, report, seq, member=True)
         records = {r.article.id: r for r, _ in plan.members}
         store.members.add([replace(records[a.id], n_chunks=len(cs)) for a, cs in batch], seq)
@@ -200,7 +201,7 @@ def _apply(
     report.articles_removed = len(removed)
     refresh = had_copies | member_stories(store) | {r.story_id for r, _ in plan.members}
     if interrupted:
-        _drop_stale_records(store, indexed)
+        drop_stale_records(store, indexed)
     refresh_also_in(store, refresh if interrupted else plan.touched_stories & refresh)
     generation = store.end_write()
     if interrupted or before != seq - 1:
@@ -250,46 +251,6 @@ def _extras(chunk: Chunk, plan: StoryPlan, member: bool) -> dict[str, object]:
         return {MEMBER: True}
     signature = plan.signatures.get(chunk.article_id, "") if chunk.n == 0 else ""
     return {MEMBER: False, **({SIGNATURE: signature} if signature else {})}
-
-
-def _member_batches(
-    plan: StoryPlan, embedder: Embedder, batch_chunks: int
-) -> Iterable[list[tuple[Article, list[Chunk]]]]:
-    """Copies that joined a story: only the runs of sentences they add are chunked (and then embedded)."""
-    batch: list[tuple[Article, list[Chunk]]] = []
-    size = 0
-    for record, spans in plan.members:
-        chunks = [_stamp(c, plan) for c in chunk_spans(record.article, spans, embedder)]
-        batch.append((record.article, chunks))
-        size += max(len(chunks), 1)
-        if size >= batch_chunks:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def chunk_spans(article: Article, spans: list[tuple[int, int]], embedder: Embedder) -> list[Chunk]:
-    """Chunks of the given runs of an article's text, numbered 0.. and offset into the whole text."""
-    chunks: list[Chunk] = []
-    for start, end in spans:
-        part = replace(article, text=article.text[start:end])
-        for chunk in chunk_article(part, embedder):
-            chunks.append(replace(chunk, n=len(chunks), start=chunk.start + start, end=chunk.end + start))
-    return chunks
-
-
-def _redo_from_records(store: Store, article_ids: list[str]) -> list[Article]:
-    return [record.article for record in store.members.get(article_ids).values()]
-
-
-def _drop_stale_records(store: Store, indexed: dict[str, IndexedArticle]) -> None:
-    """Records of copies that a killed write had already promoted to first copies."""
-    stale = [r.article.id for r in store.members.scan() if not indexed.get(r.article.id, _NONE).member]
-    store.members.delete(stale)
-
-
-_NONE = IndexedArticle("", 0, "", member=True)
 
 
 def _batches(

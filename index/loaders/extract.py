@@ -9,8 +9,11 @@ finds no body (a bare fragment, a page that is all links); the caller then uses 
 from __future__ import annotations
 
 import logging
+import re
 
 log = logging.getLogger(__name__)
+_TIME_TAG = re.compile(r"</?time\b[^>]*>", re.IGNORECASE)
+"""trafilatura drops <time> elements with their text ("on <time>Monday</time>"); unwrapped, the text stays."""
 
 TRAFILATURA = "trafilatura"
 SELECTOLAX = "selectolax"
@@ -24,7 +27,7 @@ def main_paragraphs(markup: str, url: str = "") -> list[str]:
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     try:
         text = trafilatura.extract(
-            markup,
+            _TIME_TAG.sub("", markup),
             url=url or None,
             include_comments=False,
             include_tables=False,

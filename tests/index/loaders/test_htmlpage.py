@@ -66,6 +66,8 @@ def test_html_without_article_uses_body_blocks(tmp_path: Path, settings: Setting
     path = tmp_path / "plain.htm"
     path.write_text(page, "utf-8")
     [article] = load_file(path, replace(settings.index.load_limits, html_extractor="selectolax"))
+    [read_by_trafilatura] = load_file(path, settings.index.load_limits)
+    assert read_by_trafilatura.text == "First Feb 3 words.\n\nSecond words.", "text inside <time> is kept"
     assert article.title == "Plain page"
     assert article.date == "2022-02-03"
     assert article.text == "First Feb 3 words.\n\nSecond words."
