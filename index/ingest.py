@@ -148,6 +148,7 @@ def _apply(
     batch_chunks: int,
 ) -> None:
     indexed = manifest.articles
+    copies_before = {article_id for article_id, state in indexed.items() if state.member}
     todo: list[Article] = []
     for article in articles.values():
         known = indexed.get(article.id)
@@ -181,7 +182,8 @@ def _apply(
     for batch in _batches(plan.firsts, embedder, batch_chunks):
         stamped = [(a, [_stamp(c, plan) for c in cs]) for a, cs in batch]
         _write_batch(stamped, plan, store, keyword, embedder, indexed, report, seq, member=False)
-        store.members.delete([a.id for a, _ in batch if a.id in plan.promoted])
+        # promoted, or edited so that it no longer copies its story: no longer a member
+        store.members.delete([a.id for a, _ in batch if a.id in copies_before])
         done += len([a for a, _ in batch if a.id not in plan.promoted])
         if progress:
             progress(done, total)

@@ -137,6 +137,34 @@ def test_removing_the_first_copy_promotes_the_earliest_other(tmp_path: Path, set
     assert all(a.complete for a in manifest.articles.values()) and len(manifest.articles) == 3
 
 
+def test_a_copy_edited_into_another_story_moves_to_it(tmp_path: Path, settings, embedder) -> None:
+    corpus = _wire(tmp_path / "wire")
+    ingest([corpus], settings.index, embedder=embedder)
+    _write(corpus, "c.md", "Paper C", "By the farm desk\n\n" + OTHER, "EU 5G")  # same title: same id
+    report = ingest([corpus], settings.index, embedder=embedder)
+    assert (report.articles_updated, report.duplicates) == (1, 1), report
+    store = _store(settings, embedder)
+    stories = {r.article.source: r.story_id for r in store.members.scan()}
+    firsts = {m["source"]: m for m in _rows(store).values() if not m.get("member")}
+    assert stories == {"Paper B": firsts["Wire A"]["story_id"], "Paper C": firsts["Paper D"]["story_id"]}
+    assert json.loads(str(firsts["Wire A"]["also_in"])) == ["Paper B"]
+    assert json.loads(str(firsts["Paper D"]["also_in"])) == ["Paper C"]
+    assert all(a.complete for a in Manifest.load(store, manifest_path(settings.index)).articles.values())
+
+    _write(
+        corpus, "c.md", "Paper C", EXTRA + " " + EXTRA.replace("Lisbon", "Porto").replace("spring", "autumn"), "EU 5G"
+    )
+    report = ingest([corpus], settings.index, embedder=embedder)
+    assert (report.articles_updated, report.duplicates) == (1, 0), "now a story of its own"
+    assert {r.article.source for r in store.members.scan()} == {"Paper B"}
+    firsts = {m["source"]: m for m in _rows(store).values() if not m.get("member")}
+    assert firsts["Paper D"]["also_in"] == "" and firsts["Paper C"]["story_id"] not in {
+        firsts["Paper D"]["story_id"],
+        firsts["Wire A"]["story_id"],
+    }
+    assert all(a.complete for a in Manifest.load(store, manifest_path(settings.index)).articles.values())
+
+
 def test_story_index_is_rebuilt_from_the_store_when_its_cache_is_gone(tmp_path: Path, settings, embedder) -> None:
     ingest([_write(tmp_path / "one", "a.md", "Wire A", BODY)], settings.index, embedder=embedder)
     story_index_path(settings.index).unlink()
