@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from index.chunk import chunk_article, embedding_text
@@ -30,6 +30,16 @@ from index.manifest import IndexedArticle, Manifest, manifest_path
 from index.models import Article, Chunk, LoadError
 from index.settings import IndexSettings, OpenAISettings
 from index.store import Store, open_store
+from index.store.schema import MEMBER, SIGNATURE
+from index.story_plan import (
+    StoryPlan,
+    member_stories,
+    open_story_index,
+    plan_stories,
+    refresh_also_in,
+    story_index_path,
+)
+from index.story_write import drop_stale_records, member_batches, redo_from_records
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +56,8 @@ class IngestReport:
     articles_removed: int = 0
     chunks_added: int = 0
     chunks_removed: int = 0
+    duplicates: int = 0
+    """Articles that joined a story already indexed (wire copies): stored as copies, not embedded again."""
     errors: list[LoadError] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -70,17 +82,20 @@ def ingest(
     embedder: Embedder | None = None,
     wait_s: float = 0.0,
     batch_chunks: int = BATCH_CHUNKS,
+    loaded: Iterable[Article | LoadError] | None = None,
 ) -> IngestReport:
     """Bring the index in line with `inputs`; see the module docstring for the crash-safe order.
 
     `embedder` defaults to the one `settings.embedder` names (`openai` gives its key and server).
+    `loaded` gives articles already loaded (the feed watcher's conditional fetches) instead of `inputs`.
     """
     from index.loaders import load_sources
 
     started = time.perf_counter()
     report = IngestReport()
     articles: dict[str, Article] = {}
-    for item in load_sources(inputs, settings.load_limits, skip=settings.data_dir):
+    items = load_sources(inputs, settings.load_limits, skip=settings.data_dir) if loaded is None else loaded
+    for item in items:
         if isinstance(item, LoadError):
             report.errors.append(item)
         elif item.id in articles and articles[item.id].content_hash == item.content_hash:
@@ -133,6 +148,7 @@ def _apply(
     batch_chunks: int,
 ) -> None:
     indexed = manifest.articles
+    copies_before = {article_id for article_id, state in indexed.items() if state.member}
     todo: list[Article] = []
     for article in articles.values():
         known = indexed.get(article.id)
@@ -150,39 +166,93 @@ def _apply(
     interrupted = store.was_interrupted()
     if not todo and not broken and not removed and not interrupted and manifest.generation:
         return
+    # a copy half-written by a killed run is redone from its record, which holds its whole text
+    todo += redo_from_records(store, [a for a in broken if indexed[a].member and a not in removed])
+    broken = [a for a in broken if a not in {t.id for t in todo}]
+    stories = open_story_index(store, settings, manifest.generation)
+    had_copies = member_stories(store)
+    plan = plan_stories(todo, indexed, [*broken, *removed], stories, store)
+    report.duplicates = plan.duplicates
     before = keyword.seq
-    touched = [a.id for a in todo if a.id in indexed]
-    seq = store.begin_write(touched=[*touched, *broken, *removed])
-    done = 0
+    rewritten = [a.id for a in plan.firsts] + [r.article.id for r, _ in plan.members]
+    seq = store.begin_write(touched=[*(a for a in rewritten if a in indexed), *broken, *removed])
+    done, total = 0, len(todo)
     if progress:
-        progress(0, len(todo))
-    for batch in _batches(todo, embedder, batch_chunks):
-        old_ids = [i for article, _ in batch for i in indexed.get(article.id, IndexedArticle("", 0, "")).chunk_ids]
-        report.chunks_removed += len(old_ids)
-        store.delete_ids(old_ids)
-        chunks = [c for _, cs in batch for c in cs]
-        vectors = embedder.embed([embedding_text(c) for c in chunks])
-        bookkeeping = [(a.content_hash, len(cs), a.source_path) for a, cs in batch for _ in cs]
-        store.add(chunks, vectors, bookkeeping)
-        keyword.replace_articles([ChunkRow.from_chunk(c) for c in chunks], seq, emptied=[a.id for a, _ in batch])
-        report.chunks_added += len(chunks)
-        for article, cs in batch:
-            indexed[article.id] = IndexedArticle(article.content_hash, len(cs), article.source_path, {c.id for c in cs})
+        progress(0, total)
+    for batch in _batches(plan.firsts, embedder, batch_chunks):
+        stamped = [(a, [_stamp(c, plan) for c in cs]) for a, cs in batch]
+        _write_batch(stamped, plan, store, keyword, embedder, indexed, report, seq, member=False)
+        # promoted, or edited so that it no longer copies its story: no longer a member
+        store.members.delete([a.id for a, _ in batch if a.id in copies_before])
+        done += len([a for a, _ in batch if a.id not in plan.promoted])
+        if progress:
+            progress(done, total)
+    for batch in member_batches(plan, embedder, batch_chunks, _stamp):
+        _write_batch(batch, plan, store, keyword, embedder, indexed, report, seq, member=True)
+        records = {r.article.id: r for r, _ in plan.members}
+        store.members.add([replace(records[a.id], n_chunks=len(cs)) for a, cs in batch], seq)
         done += len(batch)
         if progress:
-            progress(done, len(todo))
+            progress(done, total)
     for article_id in [*broken, *removed]:
         ids = sorted(indexed.pop(article_id).chunk_ids)
         store.delete_ids(ids)
         report.chunks_removed += len(ids)
+    store.members.delete([*broken, *removed])
     keyword.delete_articles([*broken, *removed], seq)
     report.articles_removed = len(removed)
+    refresh = had_copies | member_stories(store) | {r.story_id for r, _ in plan.members}
+    if interrupted:
+        drop_stale_records(store, indexed)
+    refresh_also_in(store, refresh if interrupted else plan.touched_stories & refresh)
     generation = store.end_write()
     if interrupted or before != seq - 1:
         sync_keyword_index(store, keyword, after=seq - 1)
     else:
         keyword.mark(generation, seq)
     Manifest(generation, indexed).save(manifest_path(settings))
+    stories.save(story_index_path(settings), generation)
+
+
+def _stamp(chunk: Chunk, plan: StoryPlan) -> Chunk:
+    return replace(chunk, story_id=plan.story_of.get(chunk.article_id))
+
+
+def _write_batch(
+    batch: list[tuple[Article, list[Chunk]]],
+    plan: StoryPlan,
+    store: Store,
+    keyword: KeywordIndex,
+    embedder: Embedder,
+    indexed: dict[str, IndexedArticle],
+    report: IngestReport,
+    seq: int,
+    *,
+    member: bool,
+) -> None:
+    """Replace each article's chunks: delete the old ones, embed and add the new, write the keyword index."""
+    old_ids = [i for article, _ in batch for i in indexed.get(article.id, IndexedArticle("", 0, "")).chunk_ids]
+    report.chunks_removed += len(old_ids)
+    store.delete_ids(old_ids)
+    chunks = [c for _, cs in batch for c in cs]
+    if chunks:
+        vectors = embedder.embed([embedding_text(c) for c in chunks])
+        bookkeeping = [(a.content_hash, len(cs), a.source_path) for a, cs in batch for _ in cs]
+        extras = [_extras(c, plan, member) for c in chunks]
+        store.add(chunks, vectors, bookkeeping, extras)
+    keyword.replace_articles([ChunkRow.from_chunk(c) for c in chunks], seq, emptied=[a.id for a, _ in batch])
+    report.chunks_added += len(chunks)
+    for article, cs in batch:
+        story = plan.story_of.get(article.id, "")
+        state = IndexedArticle(article.content_hash, len(cs), article.source_path, {c.id for c in cs}, True, story)
+        indexed[article.id] = replace(state, member=member)
+
+
+def _extras(chunk: Chunk, plan: StoryPlan, member: bool) -> dict[str, object]:
+    if member:
+        return {MEMBER: True}
+    signature = plan.signatures.get(chunk.article_id, "") if chunk.n == 0 else ""
+    return {MEMBER: False, **({SIGNATURE: signature} if signature else {})}
 
 
 def _batches(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +36,8 @@ class LoadLimits:
 
     max_file_bytes: int = 20_000_000
     max_feed_items: int = 5_000
+    html_extractor: str = "trafilatura"
+    """Who reads an HTML page's main text: `trafilatura` (falls back to the built-in reader) or `selectolax`."""
 
 
 class IndexSettings(SettingsPart):
@@ -52,10 +54,16 @@ class IndexSettings(SettingsPart):
     # Readers' feedback (index/feedback.py): where it is kept (default: the data dir) and how fast it fades.
     feedback_path: Path | None = Field(None, validation_alias=env("NEWSBOT_FEEDBACK_PATH"))
     feedback_half_life_days: float = Field(30.0, gt=0, validation_alias=env("NEWSBOT_FEEDBACK_HALF_LIFE_DAYS"))
+    html_extractor: Literal["trafilatura", "selectolax"] = Field(
+        "trafilatura", validation_alias=env("NEWSBOT_HTML_EXTRACTOR")
+    )
+    duplicate_threshold: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_DUPLICATE_THRESHOLD"))
+    """Estimated overlap of word 3-grams (MinHash) at which an article joins an indexed story as a copy
+    instead of being embedded again (`index.stories`; chosen by measure/eval/stories.py); 0 turns it off."""
 
     @property
     def load_limits(self) -> LoadLimits:
-        return LoadLimits(self.max_file_bytes, self.max_feed_items)
+        return LoadLimits(self.max_file_bytes, self.max_feed_items, self.html_extractor)
 
 
 class OpenAISettings(SettingsPart):

@@ -25,6 +25,9 @@ COMMANDS = {
     "chat": ("bot.cli.chat", "chat_command", "Chat with follow-up questions (REPL)."),
     "slack": ("bot.cli.slack", "slack", "Run the Slack app (Socket Mode or HTTP)."),
     "feedback": ("bot.cli.feedback", "feedback_group", "See or reset what readers' feedback changed."),
+    "watch": ("bot.cli.watch", "watch_command", "Poll feeds on a schedule and ingest new items."),
+    "timeline": ("bot.cli.timeline", "timeline_command", "How a topic unfolded: dated, cited, one entry per story."),
+    "digest": ("bot.cli.digest", "digest_command", "What is new since a time, by story, each line cited."),
     "eval": (
         "measure.eval.command",
         "eval_command",

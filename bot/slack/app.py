@@ -34,6 +34,7 @@ from bot.slack.slash import SlashHandlers
 from bot.slack.stream import STREAM_BUFFER
 from bot.slack.viewing import ViewedChannels
 from index.feedback import FeedbackStore
+from bot.slack.timeline import TimelineHandlers
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +171,7 @@ def create_app(
     app.action(VOTE_DOWN)(votes.on_vote)
     app.view(REASON_VIEW)(votes.on_reason)
     app.command("/ask")(slash.on_ask)
+    app.command("/timeline")(TimelineHandlers(pipeline, answers, gate=gate).on_timeline)
     app.action(SHARE)(slash.on_share)
     return SlackBot(app=app, listeners=listeners, answers=answers, feedback=feedback, channels=channels)
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from index.loaders.decode import decode
 from index.loaders.errors import LoaderError
-from index.loaders.fetch import fetch, is_url
+from index.loaders.fetch import Fetched, fetch, is_url
 from index.loaders.registry import KNOWN_SUFFIXES, pick, unsupported
 from index.loaders.source import Loaded, Source
 from index.loaders.walk import walk
@@ -22,7 +22,7 @@ from index.settings import LoadLimits
 
 DEFAULT_LIMITS = LoadLimits()
 
-__all__ = ["LoadError", "LoaderError", "load_file", "load_sources", "load_url"]
+__all__ = ["LoadError", "LoaderError", "load_fetched", "load_file", "load_sources", "load_url"]
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,12 @@ def load_file(path: str | Path, limits: LoadLimits = DEFAULT_LIMITS, *, id_path:
 def load_url(url: str, limits: LoadLimits) -> Loaded:
     """The articles behind an http(s) URL, dispatched on the response's content type."""
     fetched = fetch(url, limits.max_file_bytes)
+    assert fetched is not None  # an unconditional request is never answered 304
+    return load_fetched(url, fetched, limits)
+
+
+def load_fetched(url: str, fetched: Fetched, limits: LoadLimits) -> Loaded:
+    """The articles of a response already fetched from `url` (the feed watcher fetches conditionally)."""
     suffix = fetched.suffix or Path(urlsplit(fetched.url).path).suffix.lower()
     text = decode(fetched.data, fetched.charset)
     source = Source(

@@ -1,7 +1,9 @@
-"""HTML pages: the article's main text and its metadata, with selectolax (lexbor).
+"""HTML pages: the article's main text and its metadata (selectolax/lexbor for the metadata).
 
-Navigation, headers, footers, asides, forms, figures and scripts are dropped before the text is
-read; the text is taken from <article>, else <main>, else the body, one paragraph per block element.
+The main text comes from trafilatura (`index.loaders.extract`) unless NEWSBOT_HTML_EXTRACTOR says
+`selectolax`, or trafilatura finds no body; then the built-in reader takes it: navigation, headers,
+footers, asides, forms, figures and scripts are dropped, and the text is taken from <article>, else
+<main>, else the body, one paragraph per block element.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from index.loaders.errors import LoaderError
+from index.loaders.extract import TRAFILATURA, main_paragraphs
 from index.loaders.source import Format, Loaded, Source
 
 _DROP = (
@@ -103,8 +106,10 @@ def load(source: Source) -> Loaded:
     url = urljoin(source.url, canonical) if canonical else source.url
     author = _first_meta(tree, _AUTHOR_META)
     site = _first_meta(tree, _SITE_META)
-    _drop_boilerplate(tree)
-    paragraphs = _paragraphs(_main(tree))
+    paragraphs = main_paragraphs(source.text, source.url) if source.limits.html_extractor == TRAFILATURA else []
+    if not paragraphs:
+        _drop_boilerplate(tree)
+        paragraphs = _paragraphs(_main(tree))
     if paragraphs and title and paragraphs[0].strip() == title.strip():
         paragraphs = paragraphs[1:]
     return [

@@ -21,6 +21,7 @@ from index.settings import IndexSettings
 from index.store import changes
 from index.store.connection import connect, describe, is_connection_error, is_slow_request, server_down, with_retries
 from index.store.lease import LeaseHolder, WriteLease
+from index.store.members import Members
 from index.store.schema import WRITING, chunk_metadata, stored_chunk
 
 T = TypeVar("T")
@@ -38,6 +39,8 @@ class Store:
         self.collection = self._open_collection(create, embedder_name, embedder_dim)
         self._lease: WriteLease | None = None
         self._pending_seq = 0
+        self.members = Members(self._client, settings.collection, self._call)
+        """Copies that joined a story (`index.store.members`): never embedded, never queried by vector."""
 
     @cached_property
     def vector_store(self) -> Any:
@@ -199,26 +202,50 @@ class Store:
         where = {"$and": [{changes.SEQ: {"$gt": after}}, {changes.SEQ: {"$lte": upto}}]}
         return self.scan(where=where)
 
-    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray, bookkeeping: Sequence[tuple[str, int, str]]) -> None:
+    @property
+    def pending_seq(self) -> int:
+        """The seq of the write in progress (0 outside one)."""
+        return self._pending_seq
+
+    def add(
+        self,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        bookkeeping: Sequence[tuple[str, int, str]],
+        extras: Sequence[dict[str, Any]] | None = None,
+    ) -> None:
         """Write chunks through LlamaIndex's ChromaVectorStore; `ref_doc_id` is the article id.
 
-        A retried add may repeat one the server already applied; chunk ids are fixed, so that is harmless.
+        `extras` are further flat metadata per chunk (the story signature, the member flag). A retried add
+        may repeat one the server already applied; chunk ids are fixed, so that is harmless.
         """
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
         self._renew_lease()
         nodes = []
-        for chunk, vector, (content_hash, n_chunks, source_path) in zip(chunks, vectors, bookkeeping, strict=True):
+        extras = extras or [{}] * len(chunks)
+        rows = zip(chunks, vectors, bookkeeping, extras, strict=True)
+        for chunk, vector, (content_hash, n_chunks, source_path), extra in rows:
+            metadata = chunk_metadata(chunk, content_hash, n_chunks, source_path, self._pending_seq)
             node = TextNode(
                 id_=chunk.id,
                 text=chunk.text,
                 embedding=vector.tolist(),
-                metadata=chunk_metadata(chunk, content_hash, n_chunks, source_path, self._pending_seq),
+                metadata={**metadata, **extra},
                 excluded_embed_metadata_keys=[],
             )
             node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=chunk.article_id)
             nodes.append(node)
         self._call("add chunks", lambda: self.vector_store.add(nodes))
+
+    def update_metadata(self, updates: dict[str, dict[str, Any]]) -> None:
+        """Replace the metadata of existing chunks (id → whole metadata) without touching their vectors."""
+        self._renew_lease()
+        items = sorted(updates.items())
+        for start in range(0, len(items), READ_PAGE):
+            batch = items[start : start + READ_PAGE]
+            ids, metadatas = [i for i, _ in batch], [m for _, m in batch]
+            self._call("update metadata", lambda ids=ids, m=metadatas: self.collection.update(ids=ids, metadatas=m))
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         self._renew_lease()

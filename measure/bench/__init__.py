@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from bot.cli.options import data_dir_option
+from measure.bench.duplicates import phase_duplicates
 from measure.bench.phases import (
     QUESTIONS,
     cold_ask,
@@ -86,6 +87,7 @@ def run_bench(
     archive: Path | None = None,
     fresh_articles: int = 100,
     chroma_server: bool = False,
+    wire_stories: int = 30,
 ) -> dict[str, Any]:
     from measure.bench.corpus import questions, write_corpus
 
@@ -105,6 +107,10 @@ def run_bench(
         large = run_scale(where, workdir, scale_chunks, asked, log, fresh_articles, server=chroma_server)
     log("cold start ...")
     cold = cold_ask(newsbot, asked[0])
+    duplicates: dict[str, Any] = {}
+    if wire_stories:
+        log("wire copies: ingest with and without stories ...")
+        duplicates = in_fresh_process(phase_duplicates, workdir / "wire", wire_stories)
 
     def median(phase: str, key: str) -> float:
         return statistics.median(float(r[phase][key]) for r in results)
@@ -147,6 +153,7 @@ def run_bench(
             "baseline_ingest": round(max(r["baseline"]["peak_rss_mb"] for r in results), 1),
         },
         "disk_bytes_per_1k_chunks": round(disk / max(chunks, 1) * 1000),
+        "duplicates": duplicates,
     }
 
 
@@ -197,7 +204,20 @@ def _table(result: dict[str, Any]) -> str:
             ),
             ("  running worker cites one after", f"{fresh['searchable_after_s']} s from the ingest's start"),
         ]
+    wire = result["duplicates"]
     rows += [
+        *(
+            [
+                (
+                    f"wire copies ({wire['copies']} of {wire['articles']})",
+                    f"{wire['with_stories']['chunks_embedded']} chunks embedded in {wire['with_stories']['seconds']} s"
+                    f" (without stories {wire['without_stories']['chunks_embedded']} in "
+                    f"{wire['without_stories']['seconds']} s)",
+                )
+            ]
+            if wire
+            else []
+        ),
         ("cold `newsbot ask`", f"{result['cold_ask_s']} s"),
         ("peak RSS ingest / query", f"{result['peak_rss_mb']['ingest']} / {result['peak_rss_mb']['query']} MB"),
         ("disk per 1,000 chunks", f"{result['disk_bytes_per_1k_chunks'] / 1e6:.2f} MB"),
@@ -250,6 +270,13 @@ def _table(result: dict[str, Any]) -> str:
     "127.0.0.1 (its files under the archive folder), instead of embedded Chroma.",
 )
 @click.option(
+    "--wire-stories",
+    type=click.IntRange(0),
+    default=30,
+    show_default=True,
+    help="Stories of the reprint set (each with its wire copies) ingested with and without story grouping (0: skip).",
+)
+@click.option(
     "--keep",
     is_flag=True,
     help="Keep the work folder and the archive; with --data-dir, an archive kept there is reused.",
@@ -263,6 +290,7 @@ def bench_command(
     rounds: int,
     fresh_articles: int,
     chroma_server: bool,
+    wire_stories: int,
     keep: bool,
     data_dir: Path | None,
 ) -> None:
@@ -288,6 +316,7 @@ def bench_command(
                 archive=archive,
                 fresh_articles=fresh_articles,
                 chroma_server=chroma_server,
+                wire_stories=wire_stories,
             )
     finally:
         if not keep:

@@ -37,6 +37,7 @@ def test_seed_ingest_then_reingest_adds_nothing(settings, embedder) -> None:
         "articles_removed": 0,
         "chunks_added": 0,
         "chunks_removed": 0,
+        "duplicates": 0,
         "errors": [],
         "seconds": 0,
     }

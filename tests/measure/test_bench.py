@@ -25,13 +25,14 @@ KEYS = {
     "peak_rss_mb",
     "disk_bytes_per_1k_chunks",
     "large",
+    "duplicates",
 }
 
 
 def test_bench_json_has_every_figure(tmp_path: Path) -> None:
     result = run(
         "bench", "--json", "--articles", "2", "--rounds", "2", "--scale-chunks", "2000", "--fresh-articles", "3",
-        "--data-dir", str(tmp_path), cwd=tmp_path,
+        "--wire-stories", "0", "--data-dir", str(tmp_path), cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
@@ -58,6 +59,7 @@ def test_bench_json_has_every_figure(tmp_path: Path) -> None:
     assert fresh["searchable_after_s"] is not None and fresh["searchable_after_s"] >= fresh["ingest_s"] * 0.5
     assert figures["peak_rss_mb"]["ingest"] > 50 and figures["peak_rss_mb"]["query"] > 50
     assert figures["disk_bytes_per_1k_chunks"] > 0
+    assert figures["duplicates"] == {}, "the wire phase is skipped (tests/measure/test_bench_duplicates.py runs it)"
     assert list(tmp_path.glob("newsbot-bench-*")) == [], "the work folder is removed"
 
 

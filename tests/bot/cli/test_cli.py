@@ -29,6 +29,7 @@ def test_ingest_json_shape_and_reingest(workdir: Path) -> None:
         "articles_removed",
         "chunks_added",
         "chunks_removed",
+        "duplicates",
         "errors",
         "seconds",
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.settings import Settings
@@ -57,13 +58,16 @@ def test_html_page_main_text_and_metadata(tmp_path: Path, settings: Settings) ->
 
 
 def test_html_without_article_uses_body_blocks(tmp_path: Path, settings: Settings) -> None:
+    """The built-in reader (NEWSBOT_HTML_EXTRACTOR=selectolax, and trafilatura's fallback)."""
     page = (
         "<html><head><title>Plain page</title></head><body><nav>Menu</nav>"
         '<p>First <time datetime="2022-02-03">Feb 3</time> words.</p><p>Second words.</p></body></html>'
     )
     path = tmp_path / "plain.htm"
     path.write_text(page, "utf-8")
-    [article] = load_file(path, settings.index.load_limits)
+    [article] = load_file(path, replace(settings.index.load_limits, html_extractor="selectolax"))
+    [read_by_trafilatura] = load_file(path, settings.index.load_limits)
+    assert read_by_trafilatura.text == "First Feb 3 words.\n\nSecond words.", "text inside <time> is kept"
     assert article.title == "Plain page"
     assert article.date == "2022-02-03"
     assert article.text == "First Feb 3 words.\n\nSecond words."
@@ -92,3 +96,38 @@ def test_looks_like_html() -> None:
     assert looks_like_html("  <!-- c --><html lang=en>")
     assert not looks_like_html("<rss version='2.0'>")
     assert not looks_like_html("Some text <html>")
+
+
+BOXED = """<!doctype html><html><head><title>Port strike ends</title></head><body><main><article>
+<h1>Port strike ends</h1><div class="share"><a href="#">Share on Facebook</a></div>
+<p>Dockworkers in Rotterdam returned to work on Monday after a two-week strike over pay.</p>
+<div class="related"><h3>Related stories</h3><ul><li><a href="/a">Other headline one about ports</a></li>
+<li><a href="/b">Other headline two about ships</a></li></ul></div>
+<p>The union said its members had accepted a raise of six percent over two years.</p>
+<div class="newsletter"><p>Sign up for our newsletter to get the best stories every morning.</p></div>
+</article><section id="comments"><h2>Comments (1)</h2><p>Great article, thanks!</p></section></main></body></html>"""
+
+
+def test_trafilatura_drops_boxes_inside_the_article_that_the_built_in_reader_keeps(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = tmp_path / "boxed.html"
+    path.write_text(BOXED, "utf-8")
+    [main] = load_file(path, settings.index.load_limits)
+    assert main.text.split("\n\n") == [
+        "Dockworkers in Rotterdam returned to work on Monday after a two-week strike over pay.",
+        "The union said its members had accepted a raise of six percent over two years.",
+    ]
+    [built_in] = load_file(path, replace(settings.index.load_limits, html_extractor="selectolax"))
+    assert "Related stories" in built_in.text and "Sign up for our newsletter" in built_in.text
+
+
+def test_a_page_trafilatura_finds_no_body_in_falls_back_to_the_built_in_reader(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = tmp_path / "links.html"
+    path.write_text(
+        '<html><body><ul><li><a href="/a">Link one</a></li><li><a href="/b">Link two</a></li></ul>', "utf-8"
+    )
+    [article] = load_file(path, settings.index.load_limits)
+    assert article.text == "Link one\n\nLink two"

@@ -1,0 +1,69 @@
+"""`newsbot digest`: what is new since a time, grouped by story, each line cited; `--post` sends it to Slack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.options import data_dir_option, fail, load_settings, print_json
+from bot.cli.timeline import open_retriever
+
+if TYPE_CHECKING:
+    from bot.core.digest import Digest
+
+
+@click.command("digest")
+@click.option("--since", default="24h", show_default=True, help="A date (2024-05-01) or a span back (24h, 7d, 2w).")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only articles dated on or before.")
+@click.option("--topic", default=None, help="Only stories about this topic.")
+@click.option("--post", "channel", default=None, metavar="CHANNEL", help="Post the digest to this Slack channel.")
+@click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON.")
+@data_dir_option
+def digest_command(
+    since: str, until: str | None, topic: str | None, channel: str | None, as_json: bool, data_dir: Path | None
+) -> None:
+    """What is new: one line per story (wire copies count once), newest first, each with a cited sentence.
+
+    With --post CHANNEL the digest goes to Slack (SLACK_BOT_TOKEN), e.g. from cron every morning.
+    """
+    from bot.core.digest import build_digest, resolve_since
+    from index.errors import NewsbotError
+
+    settings = load_settings(data_dir=data_dir)
+    try:
+        retriever = open_retriever(settings)
+        digest = build_digest(retriever.store, retriever, since=resolve_since(since), until=until, topic=topic)
+        if channel:
+            from bot.slack.digest import post_digest
+
+            post_digest(settings.slack, channel, digest)
+    except NewsbotError as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        print_json(digest.to_dict())
+    elif not channel:
+        click.echo(render_digest(digest))
+    else:
+        click.echo(f"posted {_count(len(digest.stories))} to {channel}", err=True)
+
+
+def render_digest(digest: Digest) -> str:
+    about = f" on {digest.topic}" if digest.topic else ""
+    head = f"Digest{about} since {digest.since}" + (f" until {digest.until}" if digest.until else "")
+    if not digest.stories:
+        return f"{head}\nNothing new in the indexed articles."
+    lines = [f"{head} — {_count(len(digest.stories))}", ""]
+    for story in digest.stories:
+        c = story.citation
+        lines.append(f"• {story.title} — {story.source}, {story.date or 'undated'} [{c.n}]")
+        lines.append(f"    “{c.quote}”")
+        if story.also_in:
+            lines.append(f"    also carried by: {', '.join(story.also_in)}")
+    return "\n".join(lines)
+
+
+def _count(n: int) -> str:
+    return f"{n} story" if n == 1 else f"{n} stories"

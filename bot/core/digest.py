@@ -1,0 +1,123 @@
+"""`newsbot digest`: what is new since a time, grouped by story, one cited sentence per story.
+
+Without a topic the digest reads the store directly (every article dated inside the window) and quotes
+each story's lede; with a topic it retrieves like a timeline and quotes the sentence carrying the most
+of the topic. Wire copies are one story, named with the outlets that also carried it. Newest first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from bot.core.errors import QuestionError
+from bot.core.models import Citation
+from bot.core.retrieve import Filters, HybridRetriever
+from bot.core.stories import best_sentence, coverage, story_key, topic_terms
+from index.models import Chunk
+from index.store import Store
+
+MAX_STORIES = 40
+TOP_K = 80
+_RELATIVE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
+_HOURS = {"h": 1, "d": 24, "w": 24 * 7}
+
+
+def resolve_since(value: str, today: date | None = None) -> str:
+    """An ISO date from "2024-05-01" or a span back from today ("24h", "7d", "2w"); articles carry dates only."""
+    match = _RELATIVE.match(value)
+    if match:
+        hours = int(match.group(1)) * _HOURS[match.group(2).lower()]
+        return ((today or date.today()) - timedelta(hours=hours)).isoformat()
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise QuestionError(f"--since {value!r}: give a date (2024-05-01) or a span (24h, 7d, 2w)") from None
+
+
+@dataclass(frozen=True)
+class DigestStory:
+    """One story of the digest: its newest date, the outlets that also carried it, one cited sentence."""
+
+    story_id: str
+    title: str
+    date: str | None
+    source: str
+    also_in: tuple[str, ...]
+    citation: Citation
+
+
+@dataclass
+class Digest:
+    since: str
+    until: str | None = None
+    topic: str | None = None
+    stories: list[DigestStory] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def build_digest(
+    store: Store,
+    retriever: HybridRetriever,
+    *,
+    since: str,
+    until: str | None = None,
+    topic: str | None = None,
+    max_stories: int = MAX_STORIES,
+) -> Digest:
+    if topic:
+        hits = retriever.retrieve(topic, TOP_K, Filters(since=since, until=until))
+        chunks = [h.chunk for h in hits]
+    else:
+        chunks = _dated_chunks(store, since, until)
+    return digest_from_chunks(chunks, since=since, until=until, topic=topic, max_stories=max_stories)
+
+
+def digest_from_chunks(
+    chunks: list[Chunk],
+    *,
+    since: str,
+    until: str | None = None,
+    topic: str | None = None,
+    max_stories: int = MAX_STORIES,
+) -> Digest:
+    terms = topic_terms(topic or "")
+    by_article: dict[str, list[Chunk]] = defaultdict(list)
+    for chunk in chunks:
+        by_article[chunk.article_id].append(chunk)
+    by_story: dict[str, list[Chunk]] = defaultdict(list)
+    for article_id, article_chunks in by_article.items():
+        article_chunks.sort(key=lambda c: c.n)
+        first = article_chunks[0]
+        if terms and coverage(terms, first.title + "\n" + "\n".join(c.text for c in article_chunks)) < 0.5:
+            continue
+        founder = story_key(first) == f"story:{article_id}"
+        story = by_story[story_key(first)]
+        by_story[story_key(first)] = [*article_chunks, *story] if founder else [*story, *article_chunks]
+    stories = []
+    for story, story_chunks in by_story.items():
+        pick = best_sentence(story_chunks, terms)
+        if pick is None:
+            continue
+        newest = max((c.date or "" for c in story_chunks), default="") or None
+        stories.append((story, newest, pick))
+    stories.sort(key=lambda s: (s[1] or "", s[2].chunk.title), reverse=True)
+    items = [
+        DigestStory(story, pick.chunk.title, newest, pick.chunk.source, pick.chunk.also_in, pick.citation(n))
+        for n, (story, newest, pick) in enumerate(stories[:max_stories], start=1)
+    ]
+    return Digest(since, until, topic, items)
+
+
+def _dated_chunks(store: Store, since: str, until: str | None) -> list[Chunk]:
+    from index.store.schema import stored_chunk
+
+    clauses: list[dict[str, object]] = [{"date_ord": {"$gte": int(since.replace("-", ""))}}]
+    if until:
+        clauses.append({"date_ord": {"$lte": int(until.replace("-", ""))}})
+    where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return [stored_chunk(text, meta).chunk for _, text, meta in store.scan(where=where)]

@@ -1,0 +1,98 @@
+"""`/timeline TOPIC` in Slack, and the Block Kit rendering of a timeline (dated, cited, one per story).
+
+The command is answered privately (ephemeral), like `/ask`: building a timeline retrieves and quotes,
+which takes longer than Slack's three seconds, so it is acknowledged at once and answered from the
+answers pool through the `response_url`.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import Ack, Respond
+
+from bot.core.models import Citation
+from bot.core.timeline import Timeline, build_timeline
+from bot.slack import mrkdwn
+from bot.slack.gate import QuestionGate
+from bot.slack.render import MAX_BLOCKS, QUOTE_LIMIT, SECTION_LIMIT, SlackMessage, section
+from bot.slack.reply import APOLOGY
+
+log = logging.getLogger(__name__)
+
+USAGE = "Give a topic: /timeline EU 5G security"
+NOT_AVAILABLE = "Timelines are not available in this app."
+EMPTY = "The indexed articles do not cover this."
+
+
+def cited(c: Citation) -> str:
+    """A quote with its source: `> quote` then `[n] title — source` (linked), then "also carried by"."""
+    text = " ".join(c.quote.split())
+    if len(text) > QUOTE_LIMIT:
+        text = text[: QUOTE_LIMIT - 1].rstrip() + "…"
+    title = mrkdwn.link(c.url, c.title or c.source or c.article_id)
+    line = f"> {mrkdwn.escape(text)}\n[{c.n}] {title} — {mrkdwn.escape(c.source)}"
+    if c.also_in:
+        line += f"\n_also carried by: {mrkdwn.escape(', '.join(c.also_in))}_"
+    return line
+
+
+def pack(heading: str, entries: list[str]) -> SlackMessage:
+    """Entries under a heading in as few sections as fit (and at most MAX_BLOCKS of them)."""
+    sections: list[str] = []
+    current = heading
+    for entry in entries:
+        for piece in mrkdwn.split(entry, SECTION_LIMIT - 2):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= SECTION_LIMIT:
+                current = candidate
+            else:
+                sections.append(current)
+                current = piece
+    if current:
+        sections.append(current)
+    blocks = [section(s) for s in sections[:MAX_BLOCKS]]
+    return SlackMessage(text="\n\n".join([heading, *entries])[:3000], blocks=blocks)
+
+
+def render_timeline(timeline: Timeline) -> SlackMessage:
+    heading = f"*Timeline: {mrkdwn.escape(timeline.topic)}*"
+    if not timeline.entries:
+        return pack(heading, [mrkdwn.escape(EMPTY)])
+    entries = [f"*{mrkdwn.escape(e.date or 'undated')}*\n{cited(e.citation)}" for e in timeline.entries]
+    return pack(heading, entries)
+
+
+class TimelineHandlers:
+    """The Bolt listener for `/timeline`; the pipeline must offer a `retriever` (the real one does)."""
+
+    def __init__(self, pipeline: Any, answers: Executor, *, gate: QuestionGate) -> None:
+        self.pipeline = pipeline
+        self.answers = answers
+        self.gate = gate
+
+    def on_timeline(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        topic = " ".join((command.get("text") or "").split())
+        channel = command.get("channel_id", "")
+        if not self.gate.channel_allowed(channel, is_dm=channel.startswith("D")):
+            ack(response_type="ephemeral", text="I am not enabled in this channel.")
+            return
+        problem = self.gate.problem(topic, command.get("user_id", "")) if topic else USAGE
+        if problem:
+            ack(response_type="ephemeral", text=problem)
+            return
+        if not hasattr(type(self.pipeline), "retriever"):
+            ack(response_type="ephemeral", text=NOT_AVAILABLE)
+            return
+        ack(response_type="ephemeral", text=":eyes: Building the timeline…")
+        self.answers.submit(self._answer, topic, respond)
+
+    def _answer(self, topic: str, respond: Respond) -> None:
+        try:
+            message = render_timeline(build_timeline(topic, self.pipeline.retriever))
+            respond(response_type="ephemeral", replace_original=False, text=message.text, blocks=message.blocks)
+        except Exception as error:
+            log.exception("answering /timeline failed: %s", type(error).__name__)
+            respond(response_type="ephemeral", replace_original=False, text=APOLOGY)

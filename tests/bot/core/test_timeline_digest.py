@@ -1,0 +1,75 @@
+"""Timelines and digests over a real index with wire copies: one entry per story, cited, dated, ordered."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.core.digest import build_digest, resolve_since
+from bot.core.errors import QuestionError
+from bot.core.retrieve import HybridRetriever
+from bot.core.timeline import build_timeline
+from index.ingest import ingest
+from index.store import Store
+from tests.index.test_stories import BODY, EXTRA, OTHER, _write
+
+LATER = (
+    "EU ministers met in Brussels on Friday to review the 5G network security recommendation and its deadlines. "
+    "Several member states asked for more time to finish the national risk assessment of their 5G networks. "
+    "The commission said the coordinated assessment would still be due in October, a spokesperson told reporters."
+)
+
+
+@pytest.fixture
+def retriever(tmp_path: Path, settings, embedder) -> HybridRetriever:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    _write(corpus, "a.md", "Wire A", BODY, "EU sets its 5G stance")
+    _write(corpus, "b.md", "Paper B", "By staff reporters\n\n" + BODY, "Europe's 5G plan ignores US pressure")
+    _write(corpus, "c.md", "Paper C", BODY + "\n\n" + EXTRA, "EU 5G")
+    _write(corpus, "d.md", "Paper D", OTHER, "Harvest")
+    path = _write(corpus, "e.md", "Paper E", LATER, "Ministers review 5G security")
+    path.write_text(path.read_text().replace("2019-03-27", "2019-04-05"))
+    assert ingest([corpus], settings.index, embedder=embedder).duplicates == 2
+    return HybridRetriever(settings.index, Store(settings.index, embedder.name, embedder.dim, create=False), embedder)
+
+
+def test_timeline_has_one_dated_cited_entry_per_story(retriever: HybridRetriever) -> None:
+    timeline = build_timeline("EU 5G network security", retriever)
+    assert [(e.date, e.citation.source) for e in timeline.entries] == [
+        ("2019-03-27", "Wire A"),
+        ("2019-04-05", "Paper E"),
+    ]
+    first = timeline.entries[0].citation
+    assert first.also_in == ("Paper B", "Paper C") and first.story_id
+    assert [e.citation.n for e in timeline.entries] == [1, 2]
+    for entry in timeline.entries:
+        assert len(entry.citation.quote.split()) >= 4 and entry.citation.quote in BODY + LATER
+
+
+def test_timeline_window_and_unrelated_topics(retriever: HybridRetriever) -> None:
+    assert [
+        e.citation.source for e in build_timeline("EU 5G network security", retriever, since="2019-04-01").entries
+    ] == ["Paper E"]
+    assert build_timeline("volcano eruption in Iceland", retriever).entries == []
+
+
+def test_digest_groups_copies_and_lists_newest_first(retriever: HybridRetriever) -> None:
+    digest = build_digest(retriever.store, retriever, since="2019-03-01")
+    assert [s.source for s in digest.stories] == ["Paper E", "Paper D", "Wire A"], "newest first (ties by title)"
+    eu = next(s for s in digest.stories if s.source == "Wire A")
+    assert eu.also_in == ("Paper B", "Paper C")
+    assert eu.citation.quote == BODY.split(". ")[0] + "."
+    assert len({s.story_id for s in digest.stories}) == len(digest.stories) == 3
+    topical = build_digest(retriever.store, retriever, since="2019-03-01", topic="wheat harvest")
+    assert [s.source for s in topical.stories] == ["Paper D"]
+
+
+def test_resolve_since() -> None:
+    today = date(2024, 5, 10)
+    assert resolve_since("24h", today) == "2024-05-09"
+    assert resolve_since("2w", today) == "2024-04-26"
+    assert resolve_since("2024-01-02", today) == "2024-01-02"
+    with pytest.raises(QuestionError):
+        resolve_since("yesterday", today)
