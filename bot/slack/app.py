@@ -32,9 +32,9 @@ from bot.slack.render import FEEDBACK, SHARE, VOTE_DOWN, VOTE_UP
 from bot.slack.reply import AnswerPipeline, Replier
 from bot.slack.slash import SlashHandlers
 from bot.slack.stream import STREAM_BUFFER
+from bot.slack.timeline import TimelineHandlers
 from bot.slack.viewing import ViewedChannels
 from index.feedback import FeedbackStore
-from bot.slack.timeline import TimelineHandlers
 
 log = logging.getLogger(__name__)
 
