@@ -62,3 +62,5 @@ def render_sources(citations: list[Citation], console: Console) -> None:
         if c.url:
             console.print(f"      {escape(c.url)}", style="cyan")
         console.print(Text(f"      “{c.quote}”", style="italic"))
+        if c.also_in:
+            console.print(f"      also carried by: {escape(', '.join(c.also_in))}", style="dim")

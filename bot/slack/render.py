@@ -78,6 +78,11 @@ def _byline(citation: Citation) -> str:
     return title + (" — " + ", ".join(details) if details else "")
 
 
+def _carried(citation: Citation) -> str:
+    """The other outlets carrying the cited story (wire copies), escaped; "" when none."""
+    return f"\n_also carried by: {mrkdwn.escape(', '.join(citation.also_in))}_" if citation.also_in else ""
+
+
 def _quote(text: str) -> str:
     text = " ".join(text.split())
     if len(text) > QUOTE_LIMIT:
@@ -104,7 +109,7 @@ def _pack(entries: list[str], heading: str) -> list[str]:
 
 def sources_sections(citations: list[Citation]) -> list[str]:
     """'Sources': one entry per cited article, `[n] title — source, date` and the supporting quote."""
-    entries = [f"*[{c.n}]* {_byline(c)}\n{_quote(c.quote)}" for c in sorted(citations, key=lambda c: c.n)]
+    entries = [f"*[{c.n}]* {_byline(c)}\n{_quote(c.quote)}{_carried(c)}" for c in sorted(citations, key=lambda c: c.n)]
     return _pack(entries, "*Sources*") if entries else []
 
 

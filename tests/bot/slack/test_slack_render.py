@@ -133,3 +133,10 @@ def test_the_tail_of_a_streamed_answer_is_its_sources_and_feedback() -> None:
     assert sections(tail_blocks(answer))[0].startswith("*Sources*")
     refused = Answer(question="q", answer="", refused=True, see_also=[citation(7)])
     assert sections(tail_blocks(refused))[0].startswith("*Closest articles*")
+
+
+def test_a_wire_story_names_the_other_outlets_carrying_it_escaped() -> None:
+    cited = citation(1, also_in=("Daily <Wire>", "The Ledger"), story_id="s1")
+    answer = Answer(question="q", answer="Acme raised prices [1].", refused=False, citations=[cited])
+    (sources,) = [t for t in sections(render_answer(answer).blocks) if t.startswith("*Sources*")]
+    assert sources.endswith("\n_also carried by: Daily &lt;Wire&gt;, The Ledger_")
