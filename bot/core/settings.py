@@ -50,6 +50,8 @@ class AnswerSettings(SettingsPart):
     verdict_min: float = Field(0.9, ge=0.5, le=1.0, validation_alias=env("NEWSBOT_VERDICT_MIN"))
     """Say "Yes —"/"No —" only when the reader's P(yes) or P(no) reaches this; else show what each source
     says and that it does not settle the question."""
+    overview_min: float = Field(0.05, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_MIN"))
+    """An overview ("summarize …") quotes sentences the reader gives at least this P(answers); none: refused."""
     companion_ratio: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_COMPANION_RATIO"))
     """Quote a second or third sentence only when the reader scores it at least this share of the best."""
 

@@ -8,7 +8,8 @@ An overview ("summarize …", "catch me up on …", "how did … unfold") is jud
 
 `score_overview` takes (dataset article id or None, quote) pairs, the shape `newsbot eval` records
 (`CitedQuote`), so the lead can call it on any backend's answers. `python -m measure.eval.overview
-DATASET_DIR [--json]` scores `newsbot timeline` on a gold folder, a baseline until overview answers exist.
+DATASET_DIR [--json] [--data-dir=DIR]` asks each question of a gold folder as a user would and scores the
+answer's citations; `--timeline` scores `newsbot timeline` on the topic instead (the baseline).
 """
 
 from __future__ import annotations
@@ -124,12 +125,37 @@ def run_timelines(folder: str | Path, data_dir: Path) -> dict[str, Any]:
     return {"dataset": dataset.name, "backend": "timeline", "summary": summarize(scores), "queries": rows}
 
 
+def run_answers(folder: str | Path, data_dir: Path) -> dict[str, Any]:
+    """Ingest the gold folder's corpus, ask each overview question as a user would (`Pipeline.answer`, the
+    configured backend), score its citations."""
+    from bot.core.pipeline import Pipeline
+    from bot.settings import Settings
+    from measure.eval.run import prepare_index
+
+    dataset = load_dataset(folder)
+    index = prepare_index(dataset, Settings.from_env(None, data_dir=data_dir))
+    pipeline = Pipeline(index.settings)
+    scores, rows, backend = [], [], ""
+    for query in load_overview(folder):
+        answer = pipeline.answer(query.question)
+        backend = answer.backend
+        cited = [(index.article_ids.get(c.article_id), c.quote) for c in answer.citations]
+        scores.append(score_overview(query, cited))
+        rows.append({"id": query.id, "question": query.question, "refused": answer.refused, **asdict(scores[-1])})
+    return {"dataset": dataset.name, "backend": backend, "summary": summarize(scores), "queries": rows}
+
+
 def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("--")]
     if not args:
-        sys.exit("usage: python -m measure.eval.overview DATASET_DIR [--json]")
-    with tempfile.TemporaryDirectory(prefix="newsbot-overview-") as tmp:
-        result = run_timelines(args[0], Path(tmp))
+        sys.exit("usage: python -m measure.eval.overview DATASET_DIR [--json] [--timeline] [--data-dir DIR]")
+    run = run_timelines if "--timeline" in argv else run_answers
+    data_dir = next((Path(v.split("=", 1)[1]) for v in argv if v.startswith("--data-dir=")), None)
+    if data_dir is not None:
+        result = run(args[0], data_dir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="newsbot-overview-") as tmp:
+            result = run(args[0], Path(tmp))
     if "--json" in argv:
         print(json.dumps(result, indent=2))
         return
@@ -139,7 +165,8 @@ def main(argv: list[str]) -> None:
         f"{summary['fact_recall']}, citation precision {summary['citation_precision']}"
     )
     for row in result["queries"]:
-        print(f"  {row['id']} {row['topic']!r}: recall {row['fact_recall']}, precision {row['citation_precision']}")
+        label = row.get("topic") or row.get("question")
+        print(f"  {row['id']} {label!r}: recall {row['fact_recall']}, precision {row['citation_precision']}")
 
 
 if __name__ == "__main__":

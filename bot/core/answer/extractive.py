@@ -8,6 +8,8 @@ do not say.
 - a "who" or "which company" question answers with the name the best evidence agrees on, first,
   then the sentences that hold it; "who is the <role> of <organisation>" only from sentences that hold
   that role and do not give it to another organisation (`roles`), else it refuses;
+- "summarize …", "catch me up on …" get the story's key facts: several cited sentences from its articles,
+  one story once, oldest first, each dated;
 - a "why" question quotes the best sentence with its neighbour (where a cause usually stands);
 - a "when" or "how much/many" question answers with the date or amount first, a verbatim span of the best
   sentence ("by the end of June 2019 [1]: …"), then the quotes;
@@ -24,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.core.answer import entities, evidence, verdict
+from bot.core.answer import entities, evidence, overview, verdict
 from bot.core.answer.evidence import Candidate, Ranking
 from bot.core.answer.gate import SEMANTIC_WEIGHT, answerable, decide_verdict, read, unanchored
 from bot.core.citations.assemble import refusal, see_also
@@ -57,6 +59,10 @@ class ExtractiveAnswerer:
         self.reader = reader or make_reader(self.settings)
 
     def answer(self, request: Request) -> Answer:
+        if request.understanding.answer_type == types.OVERVIEW:
+            result = self._overview(request)
+            request.emit(result.answer)
+            return result
         ranking = evidence.rank_request(request, self.embedder, SEMANTIC_WEIGHT)
         result = self._compose(request, ranking)
         request.emit(result.answer)
@@ -99,6 +105,20 @@ class ExtractiveAnswerer:
             n = next(c.n for c in citations if chosen[0].text in c.quote)
             text = f"{span} [{n}]: {text}"
         return request.answer(text, refused=False, backend=self.name, citations=citations)
+
+    def _overview(self, request: Request) -> Answer:
+        """A story's key facts (`overview`), oldest first, each dated, sourced and cited."""
+        found = overview.gather(request, self.embedder, self.reader, self.settings)
+        if not found.facts:
+            return refusal(request, found.closest, self.name)
+        lines, citations = [], []
+        for candidate in found.facts:
+            citation = _citation(len(citations) + 1, candidate)
+            citations.append(citation)
+            chunk = candidate.hit.chunk
+            where = ", ".join(p for p in (chunk.date or "", chunk.source) if p)
+            lines.append(f"• {where + ': ' if where else ''}{strip_markers(citation.quote)} [{citation.n}]")
+        return request.answer("\n".join(lines), refused=False, backend=self.name, citations=citations)
 
     def _companions(self, ranking: Ranking, ranked: list[Candidate]) -> list[Candidate]:
         """The best sentence and up to two more that score close to it and add question terms (and, when

@@ -18,9 +18,10 @@ from llama_index.llms.openai import OpenAI
 from llama_index.llms.openai.utils import ALL_AVAILABLE_MODELS
 from llama_index.llms.openai_like import OpenAILike
 
+from bot.core.answer import overview
 from bot.core.answer.evidence import Candidate
 from bot.core.answer.extractive import ExtractiveAnswerer
-from bot.core.answer.grounding import ground
+from bot.core.answer.grounding import Grounding, ground
 from bot.core.answer.verified import rules_answer, verified_answer
 from bot.core.answer.verify import Judge, Verifier
 from bot.core.citations.assemble import refusal, see_also
@@ -184,7 +185,13 @@ class LLMAnswerer:
             named = self._extractive.answer(request)
             if not named.refused or understanding.role is not None:
                 return named
-        grounding = ground(request, self._embedder, self._reader, self._settings)
+        if understanding.answer_type == types.OVERVIEW:
+            found = overview.gather(request, self._embedder, self._reader, self._settings)
+            if not found.facts:
+                return refusal(request, found.closest, self.name)
+            grounding = Grounding(types.OVERVIEW, found.ranking, found.ranked, found.facts, False, [], None)
+        else:
+            grounding = ground(request, self._embedder, self._reader, self._settings)
         closest = see_also((c.hit, c.text, round(c.score, 4)) for c in grounding.ranked)
         if grounding.refuse or not grounding.evidence:
             return refusal(request, closest, self.name)

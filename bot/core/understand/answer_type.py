@@ -6,6 +6,8 @@
 - `place`: where; which/what + city, country, place ...
 - `date`: when; which/what + date, day, year, month
 - `number`: how much, many, long, old, far; which/what + amount, price, cost, number, percentage, share
+- `overview`: "summarize …", "catch me up on …", "what do we know about …", "what is the latest on …",
+  "how did … unfold": a story's key facts from several articles, not one sentence
 - `reason`: why, how come (the answer is a cause, often in the sentence beside the one that restates the
   question's words)
 - `open`: anything else ("What did ZTE say about source code?", how)
@@ -30,8 +32,16 @@ PLACE = "place"
 DATE = "date"
 NUMBER = "number"
 REASON = "reason"
+OVERVIEW = "overview"
 OPEN = "open"
-TYPES = (YES_NO, PERSON, ORGANISATION, PLACE, DATE, NUMBER, REASON, OPEN)
+TYPES = (YES_NO, PERSON, ORGANISATION, PLACE, DATE, NUMBER, REASON, OVERVIEW, OPEN)
+OVERVIEW_LEAD = re.compile(
+    r"^\s*(?:please\s+)?(?:summari[sz]e|give me (?:a summary|an overview) of|catch me up on|fill me in on|"
+    r"what do we know (?:so far )?about|what(?:'s| is) the latest (?:on|about)|what(?:'s| is) new (?:on|about)|"
+    r"how did)\b\s*",
+    re.IGNORECASE,
+)
+"""The openings that ask for an overview of a story rather than one fact: the words after them are the topic."""
 
 _AUXILIARIES = frozenset(
     "is are was were am do does did has have had can could will would shall should may might must".split()
@@ -57,6 +67,13 @@ _HEAD_NOUNS: dict[str, frozenset[str]] = {
         "amount price cost number percentage percent share figure total sum value rate score revenue".split()
     ),
 }
+
+
+def _unfolds(question: str) -> bool:
+    """ "How did X unfold / develop / evolve?": the story over time, not a manner."""
+    return bool(re.match(r"^\s*how did\b.*\b(?:unfold|develop|evolve|play out)\b", question, re.IGNORECASE))
+
+
 _HOW_NUMBER = frozenset("much many long old far big large".split())
 _WORD = re.compile(r"[A-Za-z']+")
 _FRAMING_OPENERS = frozenset("between after before since following given considering based according when".split())
@@ -68,6 +85,8 @@ _MAIN_QUESTION = re.compile(r",\s*(?=(?:who|whom|whose|what|which|where|when|how
 
 def answer_type(question: str) -> str:
     """One of `TYPES` for `question` (see the module docstring for the rules)."""
+    if (OVERVIEW_LEAD.match(question) and not question.lower().lstrip().startswith("how did")) or _unfolds(question):
+        return OVERVIEW
     words = [w.lower() for w in _WORD.findall(question)]
     framed = bool(words) and words[0] in _FRAMING_OPENERS and words[0] != "when"  # "When did X, which ...?"
     if framed and MAIN_CLAUSE.search(question):

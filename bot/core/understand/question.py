@@ -44,10 +44,14 @@ class Understanding:
 
     @property
     def topic(self) -> str:
-        """The question without the sources and dates it names: what the articles' own words should match
-        (a publication's name or "in March 2026" is metadata, not text)."""
-        cut = sorted([(m.start, m.end) for m in self.mentions] + [(d.start, d.end) for d in self.dates.mentions])
-        return blank(self.question, 0, len(self.question), cut)
+        """The question without the sources and dates it names, and without an overview's opening ("catch me
+        up on"): what the articles' own words should match (a publication's name or "in March 2026" is
+        metadata, not text)."""
+        cut = [(m.start, m.end) for m in self.mentions] + [(d.start, d.end) for d in self.dates.mentions]
+        lead = types.OVERVIEW_LEAD.match(self.question) if self.answer_type == types.OVERVIEW else None
+        if lead is not None:
+            cut.append((0, lead.end()))
+        return blank(self.question, 0, len(self.question), sorted(cut))
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"answer_type": self.answer_type}

@@ -208,3 +208,10 @@ def test_a_decided_verdict_embeds_no_ranking_shortlist(newsroom: Pipeline, monke
     assert decided.verdict == "no" and scored == []
     ask(newsroom, "How much will the Hallstead robot recall cost?")
     assert len(scored) == 1, "an answer that quotes the best sentences ranks them by meaning"
+
+
+def test_catch_me_up_cites_each_article_of_the_story_oldest_first(newsroom: Pipeline) -> None:
+    answer = ask(newsroom, "Catch me up on the Hallstead Robotics recall.")
+    dates = [c.date for c in answer.citations]
+    assert not answer.refused and len({c.article_id for c in answer.citations}) >= 2
+    assert dates == sorted(dates)

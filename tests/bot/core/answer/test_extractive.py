@@ -84,3 +84,18 @@ def test_condense_leaves_standalone_questions_alone() -> None:
     question = "What did the European Commission release on Tuesday?"
     assert condense_heuristic(history, question) == question
     assert condense_heuristic([], "and Huawei?") == "and Huawei?"
+
+
+def test_summarize_the_story_gives_several_cited_dated_facts(seeded_pipeline, seed_article) -> None:
+    answer = seeded_pipeline.answer("Summarize the EU 5G story.")
+    assert not answer.refused and answer.understood["answer_type"] == "overview"
+    assert len(answer.citations) >= 3
+    for citation in answer.citations:
+        assert citation.quote in seed_article.text
+        assert f"{citation.quote} [{citation.n}]" in answer.answer
+    assert all(line.startswith("• 2019-03-27") for line in answer.answer.splitlines())
+
+
+def test_an_overview_of_something_not_indexed_is_refused(seeded_pipeline) -> None:
+    answer = seeded_pipeline.answer("Catch me up on the Nokia 6G trials in Finland.")
+    assert answer.refused and answer.citations == []

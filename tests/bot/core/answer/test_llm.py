@@ -474,3 +474,19 @@ def test_a_yes_no_question_the_reader_decides_needs_no_model_call(server, tmp_pa
     answer = answerer.answer(Request.of(understanding.question, [Hit(chunk, 0.9)], understanding=understanding))
     assert answer.verdict == "no" and answer.answer.startswith("No — Reuters: “Customers will not be charged")
     assert server.completions == []
+
+
+def test_an_overview_is_written_by_the_model_from_the_stories_facts_and_verified(server, tmp_path, hits) -> None:
+    question = "Catch me up on the Geneva talks."
+    n = numbering(server, tmp_path, question, hits)
+    assert any("Geneva" in sentence for sentence in n), "the model is shown the story's facts"
+    opened, ended = n["The summit opened in Geneva on Monday."], n["The talks ended without a deal on Friday."]
+    reply = (
+        f"A summit opened in Geneva on Monday [{opened}]. The talks ended on Friday without a deal [{ended}]. "
+        f"Both sides signed a treaty [{opened}]."
+    )
+    answer = answerer_for(server, tmp_path, Reply(text=reply), answerable_min=0.0).answer(Request.of(question, hits))
+    assert not answer.refused and answer.understood["answer_type"] == "overview"
+    assert "treaty" not in answer.answer, "a sentence no fact supports is removed"
+    assert [c.kind for c in answer.corrections] == ["removed"]
+    assert_grounded(answer, hits)
