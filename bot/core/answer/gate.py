@@ -62,18 +62,19 @@ def answerable(reader: Reader, request: Request, reading: Reading, settings: Ans
 def decide_verdict(
     reader: Reader, request: Request, found: Sequence[ClaimEvidence], settings: AnswerSettings
 ) -> str | None:
-    """ "yes" or "no" only when the reader's calibrated estimate reaches `verdict_min` either way; else None
-    (the answer then shows what each source says and that it does not settle the question)."""
+    """The claim checks' verdict (`verdict.decide`), said only when the reader's calibrated estimate for it
+    reaches `verdict_min`; else None (the answer then shows what each source says and that it does not
+    settle the question). The reader never turns the checks' "no verdict" into one: a claim no sentence
+    supports ("do A and B both say X?" with B silent) is not a yes however the rest scores."""
     understanding = request.understanding
     assert understanding.yes_no is not None
     rules = verdict.decide(understanding.yes_no, list(found))
     p_yes = reader.yes(request, found, rules)
     request.notes["p_yes"] = round(p_yes, 3)
-    if p_yes >= settings.verdict_min:
-        return "yes"
-    if p_yes <= 1 - settings.verdict_min:
-        return "no"
-    return None
+    if rules is None:
+        return None
+    confidence = p_yes if rules == "yes" else 1.0 - p_yes
+    return rules if confidence >= settings.verdict_min else None
 
 
 def unanchored(ranking: Ranking, understanding: Understanding) -> bool:

@@ -101,11 +101,7 @@ def test_yes_when_the_cited_sentence_says_it(newsroom: Pipeline) -> None:
             "3,000 warehouse robots",
             marks=pytest.mark.xfail(strict=True, reason="P(no) under NEWSBOT_VERDICT_MIN: no verdict"),
         ),
-        pytest.param(
-            "Did Hallstead Robotics shares fall after the recall?",
-            "rose 6%",
-            marks=pytest.mark.xfail(strict=True, reason="P(no) under NEWSBOT_VERDICT_MIN: no verdict"),
-        ),
+        ("Did Hallstead Robotics shares fall after the recall?", "rose 6%"),
     ],
 )
 def test_no_when_the_cited_sentence_contradicts_it(newsroom: Pipeline, question: str, evidence: str) -> None:
