@@ -210,16 +210,20 @@ def score(examples: Examples, models: Models) -> dict[str, object]:
         "always_yes": float(yes_y.mean()) if len(yes_y) else None,
         "yes_auc": auc(yes_p, yes_y),
         "yes_ece": calibration_error(yes_p, yes_y) if len(yes_y) else None,
-        **{f"verdicts@{t}": _verdicts(yes_p, yes_y, t) for t in (0.8, 0.9)},
+        **{f"verdicts@{t}": _verdicts(yes_p, yes_y, t, np.asarray(examples.yes_x)) for t in (0.8, 0.9)},
     }
 
 
-def _verdicts(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, float | None]:
-    """Coverage and precision of verdicts given only where P(yes) or P(no) reaches `threshold`."""
-    given = (p >= threshold) | (p <= 1 - threshold)
+def _verdicts(p: np.ndarray, y: np.ndarray, threshold: float, rows: np.ndarray) -> dict[str, float | None]:
+    """Coverage and precision of verdicts as `gate.decide_verdict` gives them: the claim checks' verdict
+    (the `rules_yes`/`rules_no` columns) when the estimate for it reaches `threshold`."""
     if not len(p):
         return {"coverage": None, "precision": None}
-    right = ((p >= threshold) & (y == 1)) | ((p <= 1 - threshold) & (y == 0))
+    says_yes = rows[:, VERDICT_FEATURES.index("rules_yes")] == 1
+    says_no = rows[:, VERDICT_FEATURES.index("rules_no")] == 1
+    yes, no = says_yes & (p >= threshold), says_no & (1 - p >= threshold)
+    given = yes | no
+    right = (yes & (y == 1)) | (no & (y == 0))
     return {"coverage": float(given.mean()), "precision": float(right.sum() / given.sum()) if given.any() else None}
 
 
