@@ -92,6 +92,9 @@ class LocalLlamaLLM(CustomLLM):
             n_batch=self.batch,
             n_ubatch=self.batch,
             draft_model=draft if self.speculative else None,
+            # drafts are checked against every position's logits; llama-cpp-python sizes its logits buffer
+            # from this flag, not from the draft model, so it must be passed (0.3.x)
+            logits_all=bool(self.speculative),
             verbose=False,
         )
         self._template = ChatTemplate(self._llama)
