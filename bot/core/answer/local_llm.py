@@ -40,6 +40,7 @@ from llama_index.core.llms import (
     LLMMetadata,
     MessageRole,
 )
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from pydantic import PrivateAttr
 
 from bot.core.errors import AnswerBackendError
@@ -167,12 +168,14 @@ class LocalLlamaLLM(CustomLLM):
                 text += item
                 yield text, item, {}
 
+    @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         text, raw = "", {}
         for text, _, raw in self._reply(messages, **kwargs):  # noqa: B007 (the last item is the reply)
             pass
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text), raw=raw)
 
+    @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         def generate() -> ChatResponseGen:
             for text, delta, raw in self._reply(messages, **kwargs):
@@ -182,10 +185,12 @@ class LocalLlamaLLM(CustomLLM):
 
         return generate()
 
+    @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         response = self.chat([ChatMessage(role=MessageRole.USER, content=prompt)], **kwargs)
         return CompletionResponse(text=response.message.content or "", raw=response.raw)
 
+    @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
         def generate() -> CompletionResponseGen:
             for response in self.stream_chat([ChatMessage(role=MessageRole.USER, content=prompt)], **kwargs):
