@@ -15,17 +15,20 @@ SEEDS = REPO / "seeds"
 SHARED_EVAL = REPO.parent / "shared" / "eval" / "multihop-rag-dev"
 ZTE_QUESTION = "What did ZTE say about source code?"
 _PREFIXES = ("NEWSBOT_", "OPENAI_", "CHROMA_", "SLACK_")
+# Where the bundled model is assembled once per machine: a cache, not a setting that changes behaviour, so
+# tests keep it and every test (and subprocess) shares the one copy instead of building its own.
+_MACHINE_WIDE = ("NEWSBOT_MODEL_DIR",)
 
 
 def clean_env() -> dict[str, str]:
     """The process environment without any newsbot, OpenAI, Chroma or Slack setting."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(_PREFIXES)}
+    return {k: v for k, v in os.environ.items() if not k.startswith(_PREFIXES) or k in _MACHINE_WIDE}
 
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
-        if key.startswith(_PREFIXES):
+        if key.startswith(_PREFIXES) and key not in _MACHINE_WIDE:
             monkeypatch.delenv(key)
 
 

@@ -40,7 +40,7 @@ class AnswerSettings(SettingsPart):
     prompts_dir: Path = Field(PROMPTS_DIR, validation_alias=env("NEWSBOT_PROMPTS_DIR"))
     max_question_chars: int = Field(2_000, ge=1, validation_alias=env("NEWSBOT_MAX_QUESTION_CHARS"))
     local_model: Path | None = Field(None, validation_alias=env("NEWSBOT_LOCAL_MODEL"))
-    local_threads: int = Field(2, ge=1, le=256, validation_alias=env("NEWSBOT_LOCAL_THREADS"))
+    local_threads: int = Field(1, ge=1, le=256, validation_alias=env("NEWSBOT_LOCAL_THREADS"))
     local_context: int = Field(4096, ge=512, validation_alias=env("NEWSBOT_LOCAL_CONTEXT"))
     reader: str = Field("scorer", pattern="^scorer$", validation_alias=env("NEWSBOT_READER"))
     reader_weights: Path | None = Field(None, validation_alias=env("NEWSBOT_READER_WEIGHTS"))
@@ -54,6 +54,12 @@ class AnswerSettings(SettingsPart):
     """An overview ("summarize …") quotes sentences the reader gives at least this P(answers); none: refused."""
     companion_ratio: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_COMPANION_RATIO"))
     """Quote a second or third sentence only when the reader scores it at least this share of the best."""
+    # The speed knobs of the local model (bot/core/answer/local_llm.py; README "A local model" has the figures).
+    local_max_tokens: int = Field(128, ge=1, le=4096, validation_alias=env("NEWSBOT_LOCAL_MAX_TOKENS"))
+    local_batch: int = Field(512, ge=8, le=8192, validation_alias=env("NEWSBOT_LOCAL_BATCH"))
+    local_speculative: int = Field(0, ge=0, le=64, validation_alias=env("NEWSBOT_LOCAL_SPECULATIVE"))
+    local_prefix_cache: bool = Field(True, validation_alias=env("NEWSBOT_LOCAL_PREFIX_CACHE"))
+    model_dir: Path | None = Field(None, validation_alias=env("NEWSBOT_MODEL_DIR"))
 
 
 class CoreSettings(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from index.embed.base import Embedder
 from index.errors import SettingsError
@@ -10,6 +11,13 @@ from index.settings import IndexSettings, OpenAISettings
 
 
 def _local(_: str, __: OpenAISettings) -> Embedder:
+    return _shared_local()
+
+
+@cache
+def _shared_local() -> Embedder:
+    """One ONNX session per process: an eval's ingest and its pipeline, or a Slack app's pipelines, share it
+    (a session is safe to run from several threads, and each costs ~0.3-1 s to build and ~90 MB)."""
     from index.embed.local import LocalOnnxEmbedder
 
     return LocalOnnxEmbedder()

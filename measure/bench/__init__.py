@@ -88,6 +88,10 @@ def run_bench(
     fresh_articles: int = 100,
     chroma_server: bool = False,
     wire_stories: int = 30,
+    cold_runs: int = 10,
+    llm_dataset: Path | None = None,
+    llm_model: Path | None = None,
+    llm_rounds: int = 2,
 ) -> dict[str, Any]:
     from measure.bench.corpus import questions, write_corpus
 
@@ -105,8 +109,9 @@ def run_bench(
     if scale_chunks:
         where = archive or workdir / f"archive-{scale_chunks}"
         large = run_scale(where, workdir, scale_chunks, asked, log, fresh_articles, server=chroma_server)
-    log("cold start ...")
-    cold = cold_ask(newsbot, asked[0])
+    log(f"cold start ({cold_runs} fresh processes) ...")
+    cold = cold_ask(newsbot, asked[0], runs=cold_runs)
+    model = _model_answers(llm_dataset, workdir, llm_model, llm_rounds, log) if llm_dataset else {}
     duplicates: dict[str, Any] = {}
     if wire_stories:
         log("wire copies: ingest with and without stories ...")
@@ -146,7 +151,9 @@ def run_bench(
         "retrieve_ms": queries["retrieve_ms"],
         "answer_ms": queries["answer_ms"],
         "large": large,
-        "cold_ask_s": round(cold, 3),
+        "cold_ask_s": round(statistics.median(cold), 3),
+        "cold_ask_runs_s": [round(c, 3) for c in cold],
+        "model_answers": model,
         "peak_rss_mb": {
             "ingest": round(max(r["ours"]["peak_rss_mb"] for r in results), 1),
             "query": round(queries["peak_rss_mb"], 1),
@@ -157,12 +164,56 @@ def run_bench(
     }
 
 
+def _model_answers(dataset_dir: Path, workdir: Path, model: Path | None, rounds: int, log: Any) -> dict[str, Any]:
+    """The dataset's corpus indexed as `newsbot eval` indexes it, then the local model's figures on its questions."""
+    from bot.settings import Settings
+    from measure.bench.llm import run_model_bench, tuned_settings
+    from measure.eval.dataset import load_dataset
+    from measure.eval.run import prepare_index
+
+    dataset = load_dataset(dataset_dir)
+    log(f"model answers: indexing {dataset.name} ...")
+    index = prepare_index(dataset, Settings.from_env(None, data_dir=workdir / "llm"))
+    questions = [q.question for q in dataset.queries]
+    settings = index.settings.index
+    return run_model_bench(settings.data_dir, settings.collection, questions, rounds, model, tuned_settings(), log)
+
+
 def _ratio(ratios: dict[str, Any], key: str) -> str:
     figure = ratios[key]
     text = f"{figure['median']} (median of {ratios['rounds']} rounds, {figure['min']}–{figure['max']})"
     if key == "ratio_to_ceiling" and ratios["ratio_to_ceiling_is_measurement_error"]:
         text += " — above 1.0 in every round: a measurement error, not a result"
     return text
+
+
+def _model_rows(model: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for name in ("tuned", "baseline"):
+        figures = model[name]
+        rows += [
+            (
+                f"model answers, {name} p50 / p95",
+                f"{figures['answer_ms']['p50']} / {figures['answer_ms']['p95']} ms ({figures['questions']} answers, "
+                f"{model['rounds']} rounds)",
+            ),
+            (
+                "  prompt / generated tokens p50",
+                f"{figures['prompt_tokens']['p50']} ({figures['cached_prompt_tokens']['p50']} cached) / "
+                f"{figures['generated_tokens']['p50']}",
+            ),
+            (
+                "  prompt-eval / generation ms p50",
+                f"{figures['prompt_eval_ms']['p50']} / {figures['generation_ms']['p50']}",
+            ),
+        ]
+    rows.append(
+        (
+            "  baseline / tuned (same rounds)",
+            f"p50 {model['speedup_p50']}x, p95 {model['speedup_p95']}x; same answers {model['same_answers']}",
+        )
+    )
+    return rows
 
 
 def _table(result: dict[str, Any]) -> str:
@@ -218,7 +269,14 @@ def _table(result: dict[str, Any]) -> str:
             if wire
             else []
         ),
-        ("cold `newsbot ask`", f"{result['cold_ask_s']} s"),
+    ]
+    if result["model_answers"]:
+        rows += _model_rows(result["model_answers"])
+    rows += [
+        (
+            "cold `newsbot ask`",
+            f"{result['cold_ask_s']} s (median of {len(result['cold_ask_runs_s'])} fresh processes)",
+        ),
         ("peak RSS ingest / query", f"{result['peak_rss_mb']['ingest']} / {result['peak_rss_mb']['query']} MB"),
         ("disk per 1,000 chunks", f"{result['disk_bytes_per_1k_chunks'] / 1e6:.2f} MB"),
     ]
@@ -277,6 +335,33 @@ def _table(result: dict[str, Any]) -> str:
     help="Stories of the reprint set (each with its wire copies) ingested with and without story grouping (0: skip).",
 )
 @click.option(
+    "--cold-runs",
+    type=click.IntRange(1),
+    default=10,
+    show_default=True,
+    help="Fresh `newsbot ask` processes timed for the cold-start figure (its median).",
+)
+@click.option(
+    "--llm-dataset",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Also time the local model (NEWSBOT_LLM=local) on this eval dataset's questions: the current "
+    "settings against the pre-tuning ones, interleaved in fresh processes.",
+)
+@click.option(
+    "--llm-model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The GGUF for --llm-dataset (default: the bundled model).",
+)
+@click.option(
+    "--llm-rounds",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="Interleaved rounds of baseline and tuned settings for --llm-dataset.",
+)
+@click.option(
     "--keep",
     is_flag=True,
     help="Keep the work folder and the archive; with --data-dir, an archive kept there is reused.",
@@ -291,6 +376,10 @@ def bench_command(
     fresh_articles: int,
     chroma_server: bool,
     wire_stories: int,
+    cold_runs: int,
+    llm_dataset: Path | None,
+    llm_model: Path | None,
+    llm_rounds: int,
     keep: bool,
     data_dir: Path | None,
 ) -> None:
@@ -317,6 +406,10 @@ def bench_command(
                 fresh_articles=fresh_articles,
                 chroma_server=chroma_server,
                 wire_stories=wire_stories,
+                cold_runs=cold_runs,
+                llm_dataset=llm_dataset,
+                llm_model=llm_model,
+                llm_rounds=llm_rounds,
             )
     finally:
         if not keep:

@@ -12,8 +12,9 @@ NEWSBOT = str(Path(sys.executable).parent / "newsbot")
 
 
 def run(
-    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None, timeout: float | None = 300
 ) -> subprocess.CompletedProcess[str]:
+    """`timeout` guards against a hang, not a speed limit; None for commands whose length is the load's (bench)."""
     return subprocess.run(
         [NEWSBOT, *args],
         cwd=cwd,
@@ -21,5 +22,5 @@ def run(
         capture_output=True,
         text=True,
         env={**clean_env(), **(env or {})},
-        timeout=300,
+        timeout=timeout,
     )

@@ -42,8 +42,8 @@ def _local(settings: CoreSettings, embedder: Embedder) -> Answerer:
     from bot.core.read import make_reader
 
     answer = settings.answer
-    path = model_path(answer.local_model, settings.index.data_dir)
-    llm = LocalLlamaLLM(model_path=str(path), context_window=answer.local_context, threads=answer.local_threads)
+    path = model_path(answer.local_model, answer.model_dir)
+    llm = LocalLlamaLLM.from_settings(path, answer)
     judge = model_judge(llm, answer)
     reader = make_reader(answer)
     hybrid = ExtractiveAnswerer(embedder, answer, reader)

