@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.answer import evidence, verdict
-from bot.core.answer.evidence import Candidate, Ranking
+from bot.core.answer.evidence import Candidate
 from bot.core.answer.gate import SEMANTIC_WEIGHT, answerable, decide_verdict, read, unanchored
 from bot.core.answer.verdict import ClaimEvidence
 from bot.core.read import Reader
@@ -33,7 +33,6 @@ class Grounding:
     (None when the reader's estimate does not reach `NEWSBOT_VERDICT_MIN`)."""
 
     kind: str
-    ranking: Ranking
     ranked: list[Candidate]
     evidence: list[Candidate]
     refuse: bool
@@ -64,7 +63,7 @@ def ground(
     refuse = unanchored(ranking, understanding) or (
         not answerable(reader, request, reading, settings) and not any(c.supported for c in claims)
     )
-    return Grounding(kind, ranking, ranked, _in_article_order(chosen), refuse, claims, rule_verdict)
+    return Grounding(kind, ranked, _in_article_order(chosen), refuse, claims, rule_verdict)
 
 
 def _select(required: list[Candidate], ranked: list[Candidate], limit: int) -> list[Candidate]:

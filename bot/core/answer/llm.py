@@ -189,7 +189,7 @@ class LLMAnswerer:
             found = overview.gather(request, self._embedder, self._reader, self._settings)
             if not found.facts:
                 return refusal(request, found.closest, self.name)
-            grounding = Grounding(types.OVERVIEW, found.ranking, found.ranked, found.facts, False, [], None)
+            grounding = Grounding(types.OVERVIEW, found.ranked, found.facts, False, [], None)
         else:
             grounding = ground(request, self._embedder, self._reader, self._settings)
         closest = see_also((c.hit, c.text, round(c.score, 4)) for c in grounding.ranked)

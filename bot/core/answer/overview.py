@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.answer import evidence
-from bot.core.answer.evidence import Candidate, Ranking
+from bot.core.answer.evidence import Candidate
 from bot.core.answer.gate import SEMANTIC_WEIGHT, read, unanchored
 from bot.core.citations.assemble import see_also
 from bot.core.models import Citation
@@ -55,7 +55,6 @@ def key_facts(ranked: list[Candidate], floor: float) -> list[Candidate]:
 class Overview:
     """The reading an overview rests on; `facts` empty means refuse (`closest` says where to look)."""
 
-    ranking: Ranking
     ranked: list[Candidate]
     facts: list[Candidate]
     closest: list[Citation]
@@ -66,7 +65,7 @@ def gather(request: Request, embedder: Embedder, reader: Reader, settings: Answe
     ranked = read(reader, request, ranking).ranked if ranking.candidates else []
     closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
     if not ranked or unanchored(ranking, request.understanding) or ranked[0].score < settings.overview_min:
-        return Overview(ranking, ranked, [], closest)
+        return Overview(ranked, [], closest)
     facts = key_facts(ranked, settings.overview_min)
     facts.sort(key=lambda c: (c.hit.chunk.date or "", c.article_id, c.start))
-    return Overview(ranking, ranked, facts, closest)
+    return Overview(ranked, facts, closest)

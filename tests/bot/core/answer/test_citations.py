@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.answer.evidence import Candidate, Ranking, candidates
+from bot.core.answer.evidence import Candidate, candidates
 from bot.core.answer.grounding import Grounding
-from bot.core.answer.terms import QuestionTerms
 from bot.core.answer.verified import verified_answer
 from bot.core.answer.verify import Verifier
 from bot.core.citations.assemble import see_also
@@ -66,8 +65,7 @@ TALKS = NUMBER["The talks ended without a deal on Friday."]
 
 
 def grounding(evidence: list[Candidate] = EVIDENCE) -> Grounding:
-    ranking = Ranking(QuestionTerms.build("q", []), lambda: list(evidence), set(), list(evidence))
-    return Grounding("open", ranking, list(evidence), list(evidence), False, [], None)
+    return Grounding("open", list(evidence), list(evidence), False, [], None)
 
 
 def build(question: str, reply: str) -> Answer:
