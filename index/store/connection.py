@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -29,10 +30,9 @@ _CONNECTION_WORDS = (
     "readerror",
     "writeerror",
     "remoteprotocolerror",
-    "502",
-    "503",
-    "504",
 )
+_GATEWAY_STATUS = re.compile(r"(?<![\w-])50[234](?![\w-])")
+"""A gateway status as a number of its own: "fresh-empty-bd050286" (a collection name) holds "502" too."""
 
 
 def with_retries(what: str, call: Callable[[], T], delays: Sequence[float] = RETRY_DELAYS_S) -> T:
@@ -50,7 +50,7 @@ def with_retries(what: str, call: Callable[[], T], delays: Sequence[float] = RET
 
 def is_connection_error(exc: Exception) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
-    return any(word in text for word in _CONNECTION_WORDS)
+    return any(word in text for word in _CONNECTION_WORDS) or bool(_GATEWAY_STATUS.search(text))
 
 
 def is_slow_request(exc: Exception) -> bool:
