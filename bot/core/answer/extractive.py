@@ -80,7 +80,7 @@ class ExtractiveAnswerer:
         reading = read(self.reader, request, ranking)
         ranked = reading.ranked
         closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
-        if not anchored or not answerable(self.reader, request, reading, self.settings):
+        if not anchored or not answerable(request, reading, self.settings):
             return refusal(request, closest, self.name)
         kind = understanding.answer_type
         if kind in {types.PERSON, types.ORGANISATION}:

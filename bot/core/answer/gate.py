@@ -32,31 +32,34 @@ shortlisted sentence with meaning and words as separate features, so this sets n
 @dataclass(frozen=True)
 class Reading:
     """The shortlist as the reader scored it: `answers[i]` is P(`ranking.ranked[i]` answers the question);
-    `ranked` the same sentences best first, each with that probability as its `score`."""
+    `ranked` the same sentences best first, each with that probability as its `score`; `answerable` the
+    reader's P(the evidence answers the question at all)."""
 
     ranking: Ranking
     answers: np.ndarray
     ranked: list[Candidate]
+    answerable: float
 
 
 def read(reader: Reader, request: Request, ranking: Ranking) -> Reading:
     """The shortlist scored by the reader. Feedback weighs in as it does in retrieval: a sentence's score is
     P(it answers) × (1 + its article's boost), so a down-weighted article is quoted only when nothing else
     answers as well (`index/feedback.py` bounds the boost)."""
-    scored = ranking.ranked
-    answers = reader.answers(request, ranking, scored)
-    rescored = [replace(c, score=float(p) * (1.0 + c.hit.boost)) for c, p in zip(scored, answers, strict=True)]
-    return Reading(ranking, answers, sorted(rescored, key=lambda c: (-c.score, c.hit.chunk.id, c.start)))
+    scores = reader.read(request, ranking)
+    rescored = [
+        replace(c, score=float(p) * (1.0 + c.hit.boost)) for c, p in zip(ranking.ranked, scores.answers, strict=True)
+    ]
+    ranked = sorted(rescored, key=lambda c: (-c.score, c.hit.chunk.id, c.start))
+    return Reading(ranking, scores.answers, ranked, scores.answerable)
 
 
-def answerable(reader: Reader, request: Request, reading: Reading, settings: AnswerSettings) -> bool:
+def answerable(request: Request, reading: Reading, settings: AnswerSettings) -> bool:
     """Whether the reader's P(the evidence answers the question) reaches `answerable_min`; the estimate is
     recorded on the request, so `--json` shows it."""
     if not reading.ranked:
         return False
-    p = reader.answerable(request, reading.ranking, reading.answers)
-    request.notes["answerable"] = round(p, 3)
-    return p >= settings.answerable_min
+    request.notes["answerable"] = round(reading.answerable, 3)
+    return reading.answerable >= settings.answerable_min
 
 
 def decide_verdict(

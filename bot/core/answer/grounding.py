@@ -61,7 +61,7 @@ def ground(
             required += [c for c in ranked if c.hit.chunk.source == source][:1]
     chosen = _select(required, ranked, limit)
     refuse = unanchored(ranking, understanding) or (
-        not answerable(reader, request, reading, settings) and not any(c.supported for c in claims)
+        not answerable(request, reading, settings) and not any(c.supported for c in claims)
     )
     return Grounding(kind, ranked, _in_article_order(chosen), refuse, claims, rule_verdict)
 

@@ -11,14 +11,24 @@ A reader holds no per-question state: the request carries it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from bot.core.answer.evidence import Candidate, Ranking
+from bot.core.answer.evidence import Ranking
 from bot.core.answer.verdict import ClaimEvidence
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One reading of a ranking's shortlist: `answers[i]` is P(`ranking.ranked[i]` answers the question),
+    `answerable` P(the retrieved evidence answers it at all)."""
+
+    answers: np.ndarray
+    answerable: float
 
 
 class Reader(Protocol):
@@ -26,13 +36,9 @@ class Reader(Protocol):
 
     name: str
 
-    def answers(self, request: Request, ranking: Ranking, scored: Sequence[Candidate]) -> np.ndarray:
-        """P(the sentence answers the question), for each of `scored` (the ranking's shortlist)."""
-        ...
-
-    def answerable(self, request: Request, ranking: Ranking, answers: np.ndarray) -> float:
-        """P(the retrieved evidence answers the question at all), from `answers` (one per sentence of
-        `ranking.ranked`, in that order)."""
+    def read(self, request: Request, ranking: Ranking) -> Scores:
+        """The shortlist (`ranking.ranked`) and the question scored in one pass, so whatever the reader
+        computes per sentence (features, a model's forward pass) is computed once."""
         ...
 
     def yes(self, request: Request, found: Sequence[ClaimEvidence], rules: str | None) -> float:
@@ -48,4 +54,4 @@ def make_reader(settings: AnswerSettings) -> Reader:
     return LearnedReader.load(settings.reader_weights or WEIGHTS)
 
 
-__all__ = ["Reader", "make_reader"]
+__all__ = ["Reader", "Scores", "make_reader"]

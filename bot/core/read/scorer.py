@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.answer.evidence import Candidate, Ranking
+from bot.core.answer.evidence import Ranking
 from bot.core.answer.verdict import ClaimEvidence
+from bot.core.read import Scores
 from bot.core.read.features import ANSWER_FEATURES, SIGNS, VERDICT_FEATURES, answer_features, verdict_features
 from bot.core.request import Request
 
@@ -107,16 +108,12 @@ class LearnedReader:
             Logistic.from_dict(data["yes"], VERDICT_FEATURES),
         )
 
-    def answers(self, request: Request, ranking: Ranking, scored: Sequence[Candidate]) -> np.ndarray:
-        rows = answer_features(request.understanding, ranking, scored)
-        return self._answers.probability(rows) if len(rows) else np.zeros(0)
-
-    def answerable(self, request: Request, ranking: Ranking, answers: np.ndarray) -> float:
-        scored = ranking.ranked
-        if not len(answers) or len(answers) != len(scored):
-            return 0.0
-        rows = answer_features(request.understanding, ranking, scored)
-        return float(self._answerable.probability(answerable_row(answers, rows)))
+    def read(self, request: Request, ranking: Ranking) -> Scores:
+        rows = answer_features(request.understanding, ranking, ranking.ranked)
+        if not len(rows):
+            return Scores(np.zeros(0), 0.0)
+        answers = self._answers.probability(rows)
+        return Scores(answers, float(self._answerable.probability(answerable_row(answers, rows))))
 
     def yes(self, request: Request, found: Sequence[ClaimEvidence], rules: str | None) -> float:
         return float(self._yes.probability(verdict_features(request.understanding, found, rules)))

@@ -3,14 +3,13 @@ cut-offs as settings, and the boosts an Answer reports."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
-from bot.core.answer.evidence import Candidate, Ranking, candidates
+from bot.core.answer.evidence import Ranking, candidates
 from bot.core.answer.gate import answerable, read
 from bot.core.answer.terms import QuestionTerms
 from bot.core.models import Citation, Hit
+from bot.core.read import Scores
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
 from index.models import Chunk
@@ -24,11 +23,8 @@ class FixedReader:
     def __init__(self, p: float) -> None:
         self.p = p
 
-    def answers(self, request: Request, ranking: Ranking, scored: Sequence[Candidate]) -> np.ndarray:
-        return np.full(len(scored), 0.6)
-
-    def answerable(self, request: Request, ranking: Ranking, answers: np.ndarray) -> float:
-        return self.p
+    def read(self, request: Request, ranking: Ranking) -> Scores:
+        return Scores(np.full(len(ranking.ranked), 0.6), self.p)
 
     def yes(self, request: Request, found: object, rules: str | None) -> float:
         return 0.5
@@ -58,8 +54,8 @@ def test_answerability_is_compared_with_the_setting_and_recorded() -> None:
     found = hits()
     request = Request.of("How much did Acme raise its prices?", found)
     reading = read(FixedReader(0.4), request, ranking_of(found))
-    assert answerable(FixedReader(0.4), request, reading, AnswerSettings(answerable_min=0.3))
-    assert not answerable(FixedReader(0.4), request, reading, AnswerSettings(answerable_min=0.5))
+    assert answerable(request, reading, AnswerSettings(answerable_min=0.3))
+    assert not answerable(request, reading, AnswerSettings(answerable_min=0.5))
     assert request.notes["answerable"] == 0.4
 
 

@@ -66,9 +66,10 @@ def test_a_when_question_prefers_the_sentence_with_a_date() -> None:
 def test_the_shipped_weights_match_the_code_and_keep_their_signs() -> None:
     data = json.loads(Path(WEIGHTS).read_text(encoding="utf-8"))
     reader = LearnedReader.load()
-    request, ranking, pool = scored("Why did the Ten Years' Treaty fail?")
-    probabilities = reader.answers(request, ranking, pool)
-    assert ((probabilities > 0) & (probabilities < 1)).all()
+    request, ranking, _ = scored("Why did the Ten Years' Treaty fail?")
+    scores = reader.read(request, ranking)
+    assert len(scores.answers) == len(ranking.ranked)
+    assert ((scores.answers > 0) & (scores.answers < 1)).all() and 0 < scores.answerable < 1
     for model in ("answers", "answerable"):
         for name, weight in zip(data[model]["features"], data[model]["weights"], strict=True):
             sign = SIGNS.get(name.removeprefix("best_"), 0)
