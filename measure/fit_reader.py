@@ -37,6 +37,7 @@ from bot.core.answer.gate import SEMANTIC_WEIGHT, unanchored
 from bot.core.pipeline import Pipeline
 from bot.core.read.features import ANSWER_FEATURES, SIGNS, VERDICT_FEATURES, answer_features, verdict_features
 from bot.core.read.scorer import ANSWERABLE_FEATURES, WEIGHTS, Logistic, answerable_row
+from bot.core.request import Request
 from bot.settings import Settings
 from measure.eval.dataset import Dataset, load_dataset
 from measure.eval.metrics import is_yes_no, quotes_overlap, yes_no_stance
@@ -61,16 +62,21 @@ class Examples:
     yes_y: list[int] = field(default_factory=list)
 
 
+def up_to_reading(pipeline: Pipeline, question: str, settings: Settings) -> tuple[Request, evidence.Ranking]:
+    """The chain up to the reader, as the answerers run it: understood, retrieved, expanded, ranked."""
+    hits = pipeline.retrieve(question, top_k=RETRIEVAL_DEPTH)[: settings.answer.top_k]
+    request = pipeline.request(question)
+    request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, pipeline._retrieve)
+    return request, evidence.rank_request(request, pipeline.embedder, SEMANTIC_WEIGHT)
+
+
 def collect(dataset: Dataset, settings: Settings) -> Examples:
     """Run every question of `dataset` up to reading; see the module doc."""
     index = prepare_index(dataset, settings)
     pipeline = Pipeline(index.settings)
     out = Examples(dataset.name)
     for query in dataset.queries:
-        hits = pipeline.retrieve(query.question, top_k=RETRIEVAL_DEPTH)[: settings.answer.top_k]
-        request = pipeline.request(query.question)
-        request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, pipeline._retrieve)
-        ranking = evidence.rank_request(request, pipeline.embedder, SEMANTIC_WEIGHT)
+        request, ranking = up_to_reading(pipeline, query.question, settings)
         scored = ranking.ranked
         rows = answer_features(request.understanding, ranking, scored)
         gold = [(e.article_id, e.quote) for e in query.evidence]

@@ -42,7 +42,9 @@ class AnswerSettings(SettingsPart):
     local_model: Path | None = Field(None, validation_alias=env("NEWSBOT_LOCAL_MODEL"))
     local_threads: int = Field(1, ge=1, le=256, validation_alias=env("NEWSBOT_LOCAL_THREADS"))
     local_context: int = Field(4096, ge=512, validation_alias=env("NEWSBOT_LOCAL_CONTEXT"))
-    reader: str = Field("scorer", pattern="^scorer$", validation_alias=env("NEWSBOT_READER"))
+    reader: str = Field("scorer", pattern="^(scorer|local)$", validation_alias=env("NEWSBOT_READER"))
+    """`scorer` (offline, features and fitted weights) or `local` (the scorer, and the bundled model reads
+    yes/no questions: `bot/core/read/model.py`)."""
     reader_weights: Path | None = Field(None, validation_alias=env("NEWSBOT_READER_WEIGHTS"))
     """Another weights file for the `scorer` reader (default: the one shipped, `bot/core/read/weights.json`)."""
     answerable_min: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_ANSWERABLE_MIN"))

@@ -39,13 +39,13 @@ def _local(settings: CoreSettings, embedder: Embedder) -> Answerer:
     from bot.core.answer.llm import LLMAnswerer
     from bot.core.answer.local_llm import LocalLlamaLLM
     from bot.core.answer.local_model import model_path
-    from bot.core.read import make_reader
+    from bot.core.read.factory import make_reader
 
     answer = settings.answer
     path = model_path(answer.local_model, answer.model_dir)
     llm = LocalLlamaLLM.from_settings(path, answer)
     judge = model_judge(llm, answer)
-    reader = make_reader(answer)
+    reader = make_reader(answer, llm)
     hybrid = ExtractiveAnswerer(embedder, answer, reader)
     return LLMAnswerer(
         settings, embedder, llm, name=f"local:{path.name}", judge=judge, extractive=hybrid, reader=reader

@@ -33,7 +33,8 @@ from bot.core.citations.assemble import refusal, see_also
 from bot.core.citations.markers import strip_markers
 from bot.core.condense import condense_heuristic
 from bot.core.models import Answer, Citation, Turn
-from bot.core.read import Reader, make_reader
+from bot.core.read import Reader
+from bot.core.read.factory import make_reader
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
 from bot.core.understand import answer_type as types

@@ -65,19 +65,19 @@ def answerable(request: Request, reading: Reading, settings: AnswerSettings) -> 
 def decide_verdict(
     reader: Reader, request: Request, found: Sequence[ClaimEvidence], settings: AnswerSettings
 ) -> str | None:
-    """The claim checks' verdict (`verdict.decide`), said only when the reader's calibrated estimate for it
-    reaches `verdict_min`; else None (the answer then shows what each source says and that it does not
-    settle the question). The reader never turns the checks' "no verdict" into one: a claim no sentence
-    supports ("do A and B both say X?" with B silent) is not a yes however the rest scores."""
+    """ "yes" or "no" where the reader's calibrated P(yes) or P(no) reaches `verdict_min`, else None (the
+    answer then shows what each source says and that it does not settle the question). A reader that reads
+    the sentences itself (`Reader.originates`: the model) may settle what the claim checks leave open, a
+    paraphrase they cannot match; the scorer only confirms the checks' own verdict (`verdict.decide`). Both
+    are recorded on the request, so `--json` shows them."""
     understanding = request.understanding
     assert understanding.yes_no is not None
     rules = verdict.decide(understanding.yes_no, list(found))
     p_yes = reader.yes(request, found, rules)
     request.notes["p_yes"] = round(p_yes, 3)
-    if rules is None:
-        return None
-    confidence = p_yes if rules == "yes" else 1.0 - p_yes
-    return rules if confidence >= settings.verdict_min else None
+    request.notes["checks_say"] = rules
+    said = "yes" if p_yes >= settings.verdict_min else "no" if 1.0 - p_yes >= settings.verdict_min else None
+    return said if reader.originates or said == rules else None
 
 
 def unanchored(ranking: Ranking, understanding: Understanding) -> bool:

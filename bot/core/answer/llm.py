@@ -29,7 +29,8 @@ from bot.core.citations.stream import StreamRewriter
 from bot.core.errors import AnswerBackendError
 from bot.core.models import Answer, Turn
 from bot.core.prompts import refusal_sentinel, render
-from bot.core.read import Reader, make_reader
+from bot.core.read import Reader
+from bot.core.read.factory import make_reader
 from bot.core.request import Request
 from bot.core.settings import CoreSettings
 from bot.core.understand import answer_type as types

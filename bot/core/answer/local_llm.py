@@ -159,6 +159,32 @@ class LocalLlamaLLM(CustomLLM):
                 generation_ms=round((ended - first) * 1000, 1),
             )
 
+    def first_token_logprobs(self, messages: Sequence[ChatMessage], choices: Sequence[Sequence[str]]) -> list[float]:
+        """The log-probability of each choice (its spellings, e.g. ("Yes", "yes")) as the reply's first token,
+        from one evaluation of the prompt and no generation: a yes/no read costs prompt evaluation only.
+        The prompt's prefix is reused like an answer's (the KV cache and `PrefixStates`)."""
+        import numpy as np
+
+        payload = self._payload(messages)
+        with self._lock:
+            assert self._template is not None
+            llama = self._llama
+            prompt = self._template.tokens(payload)
+            if self._prefixes is not None:
+                self._prefixes.prime(payload, prompt)
+            # at least the last token is evaluated, so the logits read below are this prompt's
+            llama.n_tokens = min(_common(llama.input_ids[: llama.n_tokens].tolist(), prompt), len(prompt) - 1)
+            llama.eval(prompt[llama.n_tokens :])
+            logits = np.ctypeslib.as_array(llama._ctx.get_logits_ith(-1), shape=(llama.n_vocab(),)).astype(np.float64)
+            top = float(logits.max())
+            log_total = top + float(np.log(np.exp(logits - top).sum()))
+            out = []
+            for spellings in choices:
+                ids = {llama.tokenize(s.encode("utf-8"), add_bos=False, special=False)[0] for s in spellings}
+                chosen = logits[sorted(ids)]
+                out.append(float(chosen.max() + np.log(np.exp(chosen - chosen.max()).sum()) - log_total))
+            return out
+
     def _reply(self, messages: Sequence[ChatMessage], **kwargs: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
         text = ""
         for item in self._generate(messages, int(kwargs.get("max_tokens") or self.max_tokens)):

@@ -1,9 +1,11 @@
 """The reader seam: how well each evidence sentence answers the question, and how likely a yes/no claim is.
 
 Retrieval finds the evidence; reading it is the step that decides what newsbot says. One interface, chosen
-by `NEWSBOT_READER` (`make_reader`):
+by `NEWSBOT_READER` (`factory.make_reader`):
 - `scorer` (default, offline): a logistic model over general features (`features`), its weights fitted by
   `measure/fit_reader.py` on the shipped gold sets and committed (`weights.json`);
+- `local`: the scorer, and the bundled model reads yes/no questions (`model`), calibrated by
+  `measure/fit_model_reader.py` (`model_calibration.json`).
 
 A reader holds no per-question state: the request carries it.
 """
@@ -12,14 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import numpy as np
 
 from bot.core.answer.evidence import Ranking
 from bot.core.answer.verdict import ClaimEvidence
 from bot.core.request import Request
-from bot.core.settings import AnswerSettings
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class Reader(Protocol):
     """Scores evidence for a request; every score is a calibrated probability in [0, 1]."""
 
     name: str
+    originates: ClassVar[bool]
+    """Whether P(yes) comes from reading the sentences themselves (a model): such a reader may settle what
+    the claim checks leave open. The scorer's P(yes) only weighs what the checks found, so it confirms or
+    withholds their verdict and never makes one (a claim no sentence supports is no "yes" however the
+    rest scores)."""
 
     def read(self, request: Request, ranking: Ranking) -> Scores:
         """The shortlist (`ranking.ranked`) and the question scored in one pass, so whatever the reader
@@ -47,11 +53,4 @@ class Reader(Protocol):
         ...
 
 
-def make_reader(settings: AnswerSettings) -> Reader:
-    """The reader `NEWSBOT_READER` names (settings validate the name)."""
-    from bot.core.read.scorer import WEIGHTS, LearnedReader
-
-    return LearnedReader.load(settings.reader_weights or WEIGHTS)
-
-
-__all__ = ["Reader", "Scores", "make_reader"]
+__all__ = ["Reader", "Scores"]

@@ -93,6 +93,7 @@ class LearnedReader:
     """The offline default; pure arithmetic on features the ranking already computed."""
 
     name = "scorer"
+    originates = False
 
     def __init__(self, answers: Logistic, answerable: Logistic, yes: Logistic) -> None:
         self._answers = answers

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from bot.core.answer.evidence import Ranking, candidates
-from bot.core.answer.gate import answerable, read
+from bot.core.answer.gate import answerable, decide_verdict, read
 from bot.core.answer.terms import QuestionTerms
+from bot.core.answer.verdict import ClaimEvidence
 from bot.core.models import Citation, Hit
 from bot.core.read import Scores
 from bot.core.request import Request
@@ -19,15 +20,21 @@ class FixedReader:
     """Every sentence answers with the same probability; the question with `p`."""
 
     name = "fixed"
+    originates = False
 
-    def __init__(self, p: float) -> None:
+    def __init__(self, p: float, yes: float = 0.5) -> None:
         self.p = p
+        self.p_yes = yes
 
     def read(self, request: Request, ranking: Ranking) -> Scores:
         return Scores(np.full(len(ranking.ranked), 0.6), self.p)
 
     def yes(self, request: Request, found: object, rules: str | None) -> float:
-        return 0.5
+        return self.p_yes
+
+
+class ModelLike(FixedReader):
+    originates = True
 
 
 def hits() -> list[Hit]:
@@ -66,3 +73,34 @@ def test_the_answer_reports_the_boosts_of_the_articles_it_cites() -> None:
     answer = request.answer("Acme raised its prices [1].", refused=False, backend="test", citations=[cited])
     assert answer.boosts == {"lowered": -0.5}
     assert answer.question == request.question and set(answer.timings_ms) >= {"generate", "total"}
+
+
+def checked(support: float) -> tuple[Request, list[ClaimEvidence]]:
+    """A yes/no request and its one claim's best sentence, found with `support`."""
+    found = hits()
+    request = Request.of("Did Acme raise its prices in May?", found)
+    assert request.understanding.yes_no is not None
+    claim = request.understanding.yes_no.claims[0]
+    best = candidates(found)[0]
+    return request, [ClaimEvidence(claim, best, support, False)]
+
+
+def test_the_scorer_only_confirms_the_claim_checks_verdict() -> None:
+    settings = AnswerSettings(verdict_min=0.9)
+    request, found = checked(support=1.0)
+    assert decide_verdict(FixedReader(0.9, yes=0.95), request, found, settings) == "yes"
+    assert request.notes["checks_say"] == "yes" and request.notes["p_yes"] == 0.95
+    assert decide_verdict(FixedReader(0.9, yes=0.85), request, found, settings) is None
+    assert decide_verdict(FixedReader(0.9, yes=0.02), request, found, settings) is None
+    request, unsupported = checked(support=0.0)
+    assert decide_verdict(FixedReader(0.9, yes=0.99), request, unsupported, settings) is None
+
+
+def test_a_reader_that_reads_the_sentences_settles_what_the_checks_leave_open() -> None:
+    settings = AnswerSettings(verdict_min=0.9)
+    request, unsupported = checked(support=0.0)
+    assert decide_verdict(ModelLike(0.9, yes=0.95), request, unsupported, settings) == "yes"
+    assert request.notes["checks_say"] is None
+    assert decide_verdict(ModelLike(0.9, yes=0.05), request, unsupported, settings) == "no"
+    assert decide_verdict(ModelLike(0.9, yes=0.5), request, unsupported, settings) is None
+    assert decide_verdict(ModelLike(0.9, yes=0.95), request, unsupported, AnswerSettings(verdict_min=0.97)) is None
