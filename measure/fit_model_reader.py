@@ -2,12 +2,14 @@
 `python -m measure.fit_model_reader`.
 
 For every answerable yes/no question of every gold set given, the chain runs up to the claim checks (as
-`measure.fit_reader` does) and the bundled model reads the claims' sentences (`ModelReader.margin`: log
-P("Yes") − log P("No")). A one-feature logistic model (Platt scaling) of the gold answer on that margin is
-fitted on the `--fit` sets and written to `bot/core/read/model_calibration.json`; every set is then
-scored with it: AUC, calibration error, and the verdicts the gate would give at each `NEWSBOT_VERDICT_MIN`
-(with the scorer's figures beside them, from the same questions). `--odd-only NAME` fits on the odd ids
-of that set only. Margins are kept in `--cache` (the model reads a question in seconds).
+`measure.fit_reader` does) and the bundled model reads the claims' sentences (`ModelReader.margin`:
+log P("Yes") − log P("No")). A logistic model of the gold answer on that margin and the scorer's
+logit(P(yes)) (the stack `ModelReader.yes` computes) is fitted on the `--fit` sets and written to
+`bot/core/read/model_calibration.json`; every set is then scored with it: AUC, calibration error, and the
+verdicts the gate would give at each `NEWSBOT_VERDICT_MIN`, beside the scorer's own on the same questions
+(the scorer only confirms the claim checks' verdict; the model reader may also settle what they leave
+open). `--odd-only NAME` fits on the odd ids of that set only. Margins are kept in `--cache` (the model
+reads a question in seconds on two cores, longer on a loaded machine).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +26,8 @@ import numpy as np
 from bot.core.answer import verdict
 from bot.core.pipeline import Pipeline
 from bot.core.read.factory import make_reader
-from bot.core.read.model import CALIBRATION, ModelReader
+from bot.core.read.model import CALIBRATION, Calibration, ModelReader
+from bot.core.read.scorer import logit
 from bot.settings import Settings
 from measure.eval.dataset import Dataset, load_dataset
 from measure.eval.metrics import is_yes_no, yes_no_stance
@@ -65,6 +68,8 @@ def collect(dataset: Dataset, settings: Settings, reader: ModelReader, cache: Pa
         if understanding.yes_no is None or not ranking.candidates:
             continue
         found = verdict.gather(understanding, ranking.candidates, pipeline.embedder)
+        if not any(e.supported for e in found):
+            continue  # both answerers ask the reader only when some claim found a sentence
         rules = verdict.decide(understanding.yes_no, found)
         if query.question not in stored:
             stored[query.question] = reader.margin(query.question, found)
@@ -81,10 +86,16 @@ def collect(dataset: Dataset, settings: Settings, reader: ModelReader, cache: Pa
     return out
 
 
-def verdicts(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, float | None]:
+def verdicts(
+    p: np.ndarray, y: np.ndarray, threshold: float, rules: list[str | None] | None = None
+) -> dict[str, float | None]:
     """Coverage, precision and the share of questions answered right, with a verdict wherever the estimate
-    for either side reaches `threshold` (the gate's rule for a reader that reads the sentences itself)."""
+    for either side reaches `threshold` (the gate's rule); given the checks' verdicts (`rules`), only where
+    the estimate confirms them (the scorer's case)."""
     yes, no = p >= threshold, 1 - p >= threshold
+    if rules is not None:
+        yes &= np.asarray([r == "yes" for r in rules], dtype=bool)
+        no &= np.asarray([r == "no" for r in rules], dtype=bool)
     given = yes | no
     right = (yes & (y == 1)) | (no & (y == 0))
     return {
@@ -94,18 +105,24 @@ def verdicts(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, float 
     }
 
 
-def score(reads: Reads, scale: float, bias: float) -> dict[str, object]:
-    margins, y = np.asarray(reads.margins), np.asarray(reads.gold, float)
-    p = 1.0 / (1.0 + np.exp(-(scale * margins + bias)))
+def inputs(reads: Reads) -> np.ndarray:
+    return np.asarray([[m, logit(s)] for m, s in zip(reads.margins, reads.scorer, strict=True)]).reshape(-1, 2)
+
+
+def score(reads: Reads, calibration: Calibration) -> dict[str, object]:
+    y = np.asarray(reads.gold, float)
+    p = np.asarray([calibration.probability(m, s) for m, s in zip(reads.margins, reads.scorer, strict=True)])
     scorer = np.asarray(reads.scorer)
     return {
         "set": reads.name,
         "yes_no": len(y),
         "always_yes": float(y.mean()) if len(y) else None,
-        "model_auc": auc(margins, y),
-        "model_ece": calibration_error(p, y) if len(y) else None,
+        "margin_auc": auc(np.asarray(reads.margins), y),
+        "stack_auc": auc(p, y),
+        "stack_ece": calibration_error(p, y) if len(y) else None,
         "scorer_auc": auc(scorer, y),
         **{f"model@{t}": verdicts(p, y, t) for t in THRESHOLDS},
+        **{f"scorer@{t}": verdicts(scorer, y, t, reads.rules) for t in THRESHOLDS},
     }
 
 
@@ -141,16 +158,16 @@ def main(argv: list[str] | None = None) -> int:
             fit_on += [reads] if dataset.name in args.fit else []
     if not fit_on:
         parser.error("name at least one dataset with --fit")
-    x = np.asarray([[m] for r in fit_on for m in r.margins])
+    x = np.vstack([inputs(r) for r in fit_on])
     y = np.asarray([g for r in fit_on for g in r.gold], float)
-    model = fit_logistic(x, y, ("margin",), signs={"margin": 1})
-    scale = float(model.weights[0] / model.scale[0])
-    bias = float(model.bias - model.weights[0] * model.mean[0] / model.scale[0])
-    report = [score(r, scale, bias) for r in scored]
-    print(json.dumps({"scale": scale, "bias": bias, "sets": report}, indent=2))
+    model = fit_logistic(x, y, ("margin", "scorer"), signs={"margin": 1, "scorer": 1})
+    weights = model.weights / model.scale
+    calibration = Calibration(float(weights[0]), float(weights[1]), float(model.bias - weights @ model.mean))
+    report = [score(r, calibration) for r in scored]
+    print(json.dumps({"calibration": asdict(calibration), "sets": report}, indent=2))
     if not args.dry_run:
         fitted_on = [f"{n}{' (odd ids)' if n in args.odd_only else ''}" for n in args.fit]
-        data = {"scale": round(scale, 6), "bias": round(bias, 6), "fitted_on": fitted_on}
+        data = {k: round(v, 6) for k, v in asdict(calibration).items()} | {"fitted_on": fitted_on}
         data |= {"fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"), "report": report}
         args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)

@@ -1,7 +1,9 @@
 """A language model as the yes/no reader (`NEWSBOT_READER=local`): it reads each claim's best sentence with
 its source and date, and the question, and the log-probabilities of "Yes" and "No" as the first token of
-its reply give P(yes) through a calibration fitted on the gold sets (`measure/fit_model_reader.py`, written
-to `model_calibration.json`). One prompt evaluation, no generation: a read costs what the prompt costs.
+its reply, stacked with the scorer's own estimate, give P(yes) through a logistic model fitted on the gold
+sets (`measure/fit_model_reader.py`, written to `model_calibration.json`). One prompt evaluation, no
+generation: a read costs what the prompt costs. The stack is there because each reads what the other
+misses: the scorer knows the claim checks (a source's own sentence, dates in order), the model paraphrase.
 
 It reads what the claim checks cannot: paraphrase ("fewer porpoises killed" against "two found, eleven the
 year before"), a number compared, an actor swapped. Which sentences answer, and whether the evidence
@@ -23,6 +25,7 @@ from bot.core.answer.evidence import Ranking
 from bot.core.answer.verdict import ClaimEvidence
 from bot.core.prompts import render
 from bot.core.read import Reader, Scores
+from bot.core.read.scorer import logit
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
 
@@ -43,18 +46,20 @@ class FirstToken(Protocol):
 
 @dataclass(frozen=True)
 class Calibration:
-    """P(yes) = σ(scale · (log P("Yes") − log P("No")) + bias): Platt scaling of the model's margin."""
+    """P(yes) = σ(margin_weight · (log P("Yes") − log P("No")) + scorer_weight · logit(scorer's P(yes)) + bias)."""
 
-    scale: float
+    margin_weight: float
+    scorer_weight: float
     bias: float
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(float(data["scale"]), float(data["bias"]))
+        return cls(float(data["margin_weight"]), float(data["scorer_weight"]), float(data["bias"]))
 
-    def probability(self, margin: float) -> float:
-        return 1.0 / (1.0 + math.exp(-(self.scale * margin + self.bias)))
+    def probability(self, margin: float, scorer: float) -> float:
+        z = self.margin_weight * margin + self.scorer_weight * logit(scorer) + self.bias
+        return 1.0 / (1.0 + math.exp(-z))
 
 
 def evidence_lines(found: Sequence[ClaimEvidence]) -> list[str]:
@@ -98,8 +103,9 @@ class ModelReader:
         return yes - no
 
     def yes(self, request: Request, found: Sequence[ClaimEvidence], rules: str | None) -> float:
+        scorer = self._scorer.yes(request, found, rules)
         margin = self.margin(request.question, found)
         if margin is None:
-            return self._scorer.yes(request, found, rules)
+            return scorer
         request.notes["yes_margin"] = round(margin, 3)
-        return self._calibration.probability(margin)
+        return self._calibration.probability(margin, scorer)

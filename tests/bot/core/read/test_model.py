@@ -4,6 +4,7 @@ with source and date, the scorer still scores sentences, and the real bundled mo
 from __future__ import annotations
 
 import importlib.util
+import math
 from collections.abc import Sequence
 
 import pytest
@@ -14,7 +15,7 @@ from bot.core.answer.verdict import ClaimEvidence
 from bot.core.models import Hit
 from bot.core.read.factory import make_reader
 from bot.core.read.model import CHOICES, Calibration, ModelReader, evidence_lines
-from bot.core.read.scorer import LearnedReader
+from bot.core.read.scorer import LearnedReader, logit
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
 from bot.core.understand.claims import Claim
@@ -43,17 +44,18 @@ def found() -> list[ClaimEvidence]:
     return [ClaimEvidence(claim, first, 0.6, False), ClaimEvidence(claim, second, 0.5, False)]
 
 
-IDENTITY = Calibration(1.0, 0.0)
+MARGIN_ONLY = Calibration(1.0, 0.0, 0.0)
 
 
-def reader(model: Margin, calibration: Calibration = IDENTITY) -> ModelReader:
+def reader(model: Margin, calibration: Calibration = MARGIN_ONLY) -> ModelReader:
     return ModelReader(LearnedReader.load(), model, calibration, AnswerSettings())
 
 
-def test_the_margin_is_calibrated_into_p_yes_and_recorded() -> None:
+def test_the_margin_is_stacked_with_the_scorer_and_recorded() -> None:
     request = Request.of("Were fewer porpoises killed by ships last year?")
-    p = reader(Margin(-0.1, -2.3), Calibration(2.0, -0.5)).yes(request, found(), None)
-    assert p == pytest.approx(1 / (1 + 2.718281828 ** -(2.0 * 2.2 - 0.5)), rel=1e-6)
+    scorer = LearnedReader.load().yes(request, found(), None)
+    p = reader(Margin(-0.1, -2.3), Calibration(2.0, 0.5, -0.5)).yes(request, found(), None)
+    assert p == pytest.approx(1 / (1 + math.exp(-(2.0 * 2.2 + 0.5 * logit(scorer) - 0.5))), rel=1e-6)
     assert request.notes["yes_margin"] == pytest.approx(2.2)
     assert reader(Margin(-2.3, -0.1)).yes(request, found(), None) < 0.5
 
