@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.digest import Digest
 from bot.slack import credentials, mrkdwn
-from bot.slack.render import SlackMessage
+from bot.slack.render import SlackMessage, packed_message
 from bot.slack.settings import SlackSettings
-from bot.slack.timeline import cited, pack
+from bot.slack.timeline import cited
 
 DIGEST_EVENT = "newsbot_digest"
 
@@ -27,12 +27,12 @@ def render_digest(digest: Digest) -> SlackMessage:
     window = f"since {digest.since}" + (f" until {digest.until}" if digest.until else "")
     heading = f"*What is new{about}* ({window}, {_count(len(digest.stories))})"
     if not digest.stories:
-        return pack(heading, ["Nothing new in the indexed articles."])
+        return packed_message(heading, ["Nothing new in the indexed articles."])
     entries = [
         f"*{mrkdwn.escape(s.title)}* — {mrkdwn.escape(s.date or 'undated')}\n{cited(s.citation)}"
         for s in digest.stories
     ]
-    return pack(heading, entries)
+    return packed_message(heading, entries)
 
 
 def post_digest(settings: SlackSettings, channel: str, digest: Digest, client: WebClient | None = None) -> str:
