@@ -23,15 +23,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.core.understand.answer_type import OVERVIEW_LEAD
 from index.stories import words
 from measure.eval.dataset import Evidence, load_dataset
 
 COVER = 0.6
-_LEAD = re.compile(
-    r"^\s*(summari[sz]e|catch me up on|what do we know about|what is the latest on|what's the latest on|"
-    r"what is new on|how did)\s+(the\s+)?",
-    re.IGNORECASE,
-)
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _TAIL = re.compile(r"(\s+(unfold|go|story))?\s*[?.!]*\s*$", re.IGNORECASE)
 
 
@@ -103,7 +100,7 @@ def summarize(scores: Sequence[OverviewScore]) -> dict[str, Any]:
 
 def topic_of(question: str) -> str:
     """The topic of an overview question: "Summarize the EU 5G story." -> "EU 5G"."""
-    return _TAIL.sub("", _LEAD.sub("", question)).strip() or question
+    return _TAIL.sub("", _THE.sub("", OVERVIEW_LEAD.sub("", question, count=1))).strip() or question
 
 
 def run_timelines(folder: str | Path, data_dir: Path) -> dict[str, Any]:
