@@ -152,4 +152,6 @@ def test_entries_are_packed_under_their_heading_within_the_section_limit_and_in_
     assert " ".join(sections).split() == " ".join(["*Sources*", *entries]).split(), "nothing lost, in order"
     message = packed_message("*What is new*", entries)
     assert len(message.blocks) <= MAX_BLOCKS and "\n\n*001* " in message.blocks[0]["text"]["text"]
-    assert [re.findall(r"\*(\d{3})\*", b["text"]["text"]) for b in message.blocks][0] == ["000", "001", "002"]
+    numbers = [re.findall(r"\*(\d{3})\*", b["text"]["text"]) for b in message.blocks]
+    assert numbers[0] == ["000", "001", "002"]
+    assert [n for block in numbers for n in block] == [f"{i:03d}" for i in range(60)], "every entry, in order"
