@@ -16,6 +16,11 @@ from bot.slack.settings import SlackSettings
 from bot.slack.timeline import cited
 
 DIGEST_EVENT = "newsbot_digest"
+_HINTS = {
+    "not_in_channel": " (invite the bot to the channel first: /invite @newsbot)",
+    "channel_not_found": " (check the channel ID: channel details → bottom of the About tab)",
+    "is_archived": " (the channel is archived: remove its digest from the channel map)",
+}
 
 
 class DigestPostError(credentials.SlackConfigError):
@@ -50,7 +55,7 @@ def post_digest(settings: SlackSettings, channel: str, digest: Digest, client: W
         )
     except SlackApiError as error:
         code = error.response.get("error", "unknown_error") if error.response is not None else "unknown_error"
-        hint = " (invite the bot to the channel first: /invite @newsbot)" if code == "not_in_channel" else ""
+        hint = _HINTS.get(code, "")
         raise DigestPostError(f"Slack refused the digest for {channel}: {code}{hint}") from None
     return str(response.get("ts", ""))
 
