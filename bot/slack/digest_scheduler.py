@@ -55,6 +55,7 @@ class DigestScheduler:
         self._sync_lock = threading.Lock()
         self._posting_lock = threading.Lock()  # not _sync_lock: shutdown holds that while posts finish
         self._posting: dict[str, threading.Lock] = {}
+        self._closed = False
         channels.on_reload(self.sync)
 
     def start(self) -> None:
@@ -72,6 +73,8 @@ class DigestScheduler:
         """Add, replace and remove jobs so there is one per channel with a schedule in `rules`."""
         wanted = {channel: rule.digest for channel, rule in rules.items() if rule.digest is not None}
         with self._sync_lock:
+            if self._closed:
+                return
             if wanted and self._scheduler is None:
                 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -100,8 +103,9 @@ class DigestScheduler:
             self._scheduled = wanted
 
     def shutdown(self) -> None:
-        """Stop scheduling; a post in progress finishes first."""
+        """Stop scheduling for good (a later reload schedules nothing); a post in progress finishes first."""
         with self._sync_lock:
+            self._closed = True
             if self._scheduler is not None:
                 self._scheduler.shutdown(wait=True)
                 self._scheduler = None

@@ -132,6 +132,9 @@ def test_a_reload_removes_changes_and_adds_schedules(
     farm_next = bot.digests.scheduled()["C0FARM"]
     assert farm_next is not None and (farm_next.weekday(), farm_next.hour) == (0, 6)
     assert len(slack_api.calls("chat.postMessage")) == 3
+    bot.close()
+    channels_file.write_text(MAP, encoding="utf-8")
+    assert bot.channels.reload() and bot.digests.scheduled() == {}, "a closed app schedules nothing on reload"
 
 
 def test_a_slack_error_is_logged_with_what_to_do_and_the_scheduler_keeps_going(
