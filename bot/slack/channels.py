@@ -66,6 +66,11 @@ class ChannelRule:
             return None
         return Filters(since=since, sources=self.sources)
 
+    def scope(self) -> str | None:
+        """What an answer here says about its scope, or None when the rule limits no retrieval (a channel
+        mapped only for its digest or its manners is answered like any other)."""
+        return self.describe() if self.sources or self.window_days else None
+
     def describe(self) -> str:
         """What the answer says about its scope: "From #markets's sources: Reuters, Bloomberg (last 90 days)"."""
         where = f"#{self.name}" if self.name else f"<#{self.channel}>"
