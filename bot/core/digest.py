@@ -67,13 +67,12 @@ def build_digest(
     since: str,
     until: str | None = None,
     topic: str | None = None,
+    sources: tuple[str, ...] = (),
     max_stories: int = MAX_STORIES,
 ) -> Digest:
-    if topic:
-        hits = retriever.retrieve(topic, TOP_K, Filters(since=since, until=until))
-        chunks = [h.chunk for h in hits]
-    else:
-        chunks = _dated_chunks(store, since, until)
+    """The digest of the window; `sources` (a Slack channel's) limits it to those outlets."""
+    filters = Filters(since=since, until=until, sources=sources)
+    chunks = [h.chunk for h in retriever.retrieve(topic, TOP_K, filters)] if topic else _dated_chunks(store, filters)
     return digest_from_chunks(chunks, since=since, until=until, topic=topic, max_stories=max_stories)
 
 
@@ -113,11 +112,7 @@ def digest_from_chunks(
     return Digest(since, until, topic, items)
 
 
-def _dated_chunks(store: Store, since: str, until: str | None) -> list[Chunk]:
+def _dated_chunks(store: Store, filters: Filters) -> list[Chunk]:
     from index.store.schema import stored_chunk
 
-    clauses: list[dict[str, object]] = [{"date_ord": {"$gte": int(since.replace("-", ""))}}]
-    if until:
-        clauses.append({"date_ord": {"$lte": int(until.replace("-", ""))}})
-    where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
-    return [stored_chunk(text, meta).chunk for _, text, meta in store.scan(where=where)]
+    return [stored_chunk(text, meta).chunk for _, text, meta in store.scan(where=filters.chroma_where())]

@@ -2,7 +2,8 @@
 
 Mentions, DMs, the agent view (`app_home_opened`, `app_context_changed`), legacy assistant threads and
 `/ask` share one gate (allow-list, limits), one channel map (scopes) and one way of replying: progress as
-task updates in the answer's stream where Slack takes them, then the cited answer.
+task updates in the answer's stream where Slack takes them, then the cited answer. Channels with a digest
+schedule in the map get their digests posted by the app (`digest_scheduler`), whatever the transport.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.core.digest import Digest, build_digest, resolve_since
 from bot.settings import Settings
 from bot.slack import credentials
 from bot.slack.agent import AgentHandlers
 from bot.slack.assistant import AssistantHandlers
-from bot.slack.channels import ChannelMap
+from bot.slack.channels import ChannelMap, ChannelRule
 from bot.slack.dedupe import Deduper
+from bot.slack.digest import post_digest
+from bot.slack.digest_schedule import DigestSchedule
+from bot.slack.digest_scheduler import DigestScheduler
 from bot.slack.executor import TrackingExecutor
 from bot.slack.feedback import REASON_VIEW, FeedbackHandlers, FeedbackLog
 from bot.slack.gate import QuestionGate
@@ -51,6 +56,7 @@ class SlackBot:
     answers: TrackingExecutor
     feedback: FeedbackLog
     channels: ChannelMap
+    digests: DigestScheduler | None = None
 
     def wait_idle(self, timeout: float | None = 30.0) -> bool:
         """Block until no listener or answer is running or queued (tests, graceful shutdown)."""
@@ -62,6 +68,8 @@ class SlackBot:
         return False
 
     def close(self, timeout: float | None = 30.0) -> None:
+        if self.digests is not None:
+            self.digests.shutdown()
         self.wait_idle(timeout)
         self.listeners.shutdown(wait=False)
         self.answers.shutdown(wait=False)
@@ -173,7 +181,30 @@ def create_app(
     app.command("/ask")(slash.on_ask)
     app.command("/timeline")(TimelineHandlers(pipeline, answers, gate=gate).on_timeline)
     app.action(SHARE)(slash.on_share)
-    return SlackBot(app=app, listeners=listeners, answers=answers, feedback=feedback, channels=channels)
+    digests = _digest_scheduler(settings, pipeline, app.client, channels)
+    if digests is not None:
+        digests.start()
+    return SlackBot(
+        app=app, listeners=listeners, answers=answers, feedback=feedback, channels=channels, digests=digests
+    )
+
+
+def _digest_scheduler(
+    settings: Settings, pipeline: AnswerPipeline, client: WebClient, channels: ChannelMap
+) -> DigestScheduler | None:
+    """Digests need the index: a pipeline without a retriever (a scripted one in tests) gets none."""
+    if not hasattr(type(pipeline), "retriever"):
+        return None
+
+    def build(rule: ChannelRule, schedule: DigestSchedule) -> Digest:
+        retriever = pipeline.retriever  # type: ignore[attr-defined]
+        since = resolve_since(schedule.since)
+        return build_digest(retriever.store, retriever, since=since, topic=schedule.topic, sources=rule.sources)
+
+    def post(channel: str, digest: Digest) -> str:
+        return post_digest(settings.slack, channel, digest, client=client)
+
+    return DigestScheduler(channels, build, post, settings.index.data_dir)
 
 
 def _auth_error(error: BoltError) -> str:

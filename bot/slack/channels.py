@@ -7,16 +7,20 @@ date window, and how newsbot behaves there. TOML or YAML, chosen by the file's s
     window_days = 90                  #     window_days: 90
     only_when_cited = true            #     only_when_cited: true
     mention_only = true               #     mention_only: true
+    digest = {every = "24h", at = "08:00"} #   digest: {every: 24h, at: "08:00"}
 
 A question asked in a mapped channel, viewed from one (the agent view's `app_context_changed`, an
 assistant thread's context) or sent with `/ask` there retrieves only from its sources, and from its date
 window unless the question names dates of its own (`bot.slack.reply.ask_pipeline`).
 `only_when_cited`: a question there that no article answers gets no public reply, only a private note to
 the asker. `mention_only`: newsbot speaks in the channel only when mentioned, so `/ask` there stays private
-(no "Share to channel"). Unknown channels behave as if there were no map.
+(no "Share to channel"). `digest`: the app posts the channel's digest on that schedule
+(`bot.slack.digest_schedule` says the keys, `bot.slack.digest_scheduler` posts). Unknown channels behave as
+if there were no map.
 
 The map is read at start and again on `reload` (SIGHUP in `newsbot slack`); a reload that fails keeps the
-map in force and logs why, so a typo never takes the bot down.
+map in force and logs why, so a typo never takes the bot down. What follows the map (the digest
+scheduler) subscribes with `on_reload` and is told the new rules.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import logging
 import threading
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,10 +38,11 @@ import yaml
 
 from bot.core.retrieve import Filters
 from bot.slack.credentials import SlackConfigError
+from bot.slack.digest_schedule import DigestSchedule, parse_schedule
 
 log = logging.getLogger(__name__)
 
-_KEYS = {"name", "sources", "window_days", "only_when_cited", "mention_only"}
+_KEYS = {"name", "sources", "window_days", "only_when_cited", "mention_only", "digest"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class ChannelRule:
     only_when_cited: bool = False
     mention_only: bool = False
     name: str | None = None
+    digest: DigestSchedule | None = None
 
     def filters(self, today: datetime | None = None) -> Filters | None:
         """The retrieval limits of this channel, or None when it limits nothing."""
@@ -58,6 +65,11 @@ class ChannelRule:
         if not self.sources and not since:
             return None
         return Filters(since=since, sources=self.sources)
+
+    def scope(self) -> str | None:
+        """What an answer here says about its scope, or None when the rule limits no retrieval (a channel
+        mapped only for its digest or its manners is answered like any other)."""
+        return self.describe() if self.sources or self.window_days else None
 
     def describe(self) -> str:
         """What the answer says about its scope: "From #markets's sources: Reuters, Bloomberg (last 90 days)"."""
@@ -97,6 +109,7 @@ def _rule(channel: str, raw: Any, path: Path) -> ChannelRule:
         flags["only_when_cited"],
         flags["mention_only"],
         str(name).lstrip("#") if name else None,
+        parse_schedule(channel, raw["digest"], path) if "digest" in raw else None,
     )
 
 
@@ -130,12 +143,22 @@ class ChannelMap:
         self.path = path
         self._lock = threading.Lock()
         self._rules: dict[str, ChannelRule] = load_channel_map(path) if path else {}
+        self._listeners: list[Callable[[dict[str, ChannelRule]], None]] = []
 
     def rule(self, channel: str | None) -> ChannelRule | None:
         if not channel:
             return None
         with self._lock:
             return self._rules.get(channel)
+
+    def rules(self) -> dict[str, ChannelRule]:
+        """Every rule in force, by channel (a copy)."""
+        with self._lock:
+            return dict(self._rules)
+
+    def on_reload(self, listener: Callable[[dict[str, ChannelRule]], None]) -> None:
+        """Call `listener` with the new rules after each reload that takes effect."""
+        self._listeners.append(listener)
 
     def __len__(self) -> int:
         with self._lock:
@@ -153,4 +176,9 @@ class ChannelMap:
         with self._lock:
             self._rules = rules
         log.info("channel map reloaded from %s: %d channel(s)", self.path, len(rules))
+        for listener in self._listeners:
+            try:
+                listener(dict(rules))
+            except Exception:
+                log.exception("applying the reloaded channel map failed; the new map is in force for answers")
         return True

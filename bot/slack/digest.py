@@ -11,11 +11,16 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.digest import Digest
 from bot.slack import credentials, mrkdwn
-from bot.slack.render import SlackMessage
+from bot.slack.render import SlackMessage, packed_message
 from bot.slack.settings import SlackSettings
-from bot.slack.timeline import cited, pack
+from bot.slack.timeline import cited
 
 DIGEST_EVENT = "newsbot_digest"
+_HINTS = {
+    "not_in_channel": " (invite the bot to the channel first: /invite @newsbot)",
+    "channel_not_found": " (check the channel ID: channel details → bottom of the About tab)",
+    "is_archived": " (the channel is archived: remove its digest from the channel map)",
+}
 
 
 class DigestPostError(credentials.SlackConfigError):
@@ -27,12 +32,12 @@ def render_digest(digest: Digest) -> SlackMessage:
     window = f"since {digest.since}" + (f" until {digest.until}" if digest.until else "")
     heading = f"*What is new{about}* ({window}, {_count(len(digest.stories))})"
     if not digest.stories:
-        return pack(heading, ["Nothing new in the indexed articles."])
+        return packed_message(heading, ["Nothing new in the indexed articles."])
     entries = [
         f"*{mrkdwn.escape(s.title)}* — {mrkdwn.escape(s.date or 'undated')}\n{cited(s.citation)}"
         for s in digest.stories
     ]
-    return pack(heading, entries)
+    return packed_message(heading, entries)
 
 
 def post_digest(settings: SlackSettings, channel: str, digest: Digest, client: WebClient | None = None) -> str:
@@ -50,7 +55,7 @@ def post_digest(settings: SlackSettings, channel: str, digest: Digest, client: W
         )
     except SlackApiError as error:
         code = error.response.get("error", "unknown_error") if error.response is not None else "unknown_error"
-        hint = " (invite the bot to the channel first: /invite @newsbot)" if code == "not_in_channel" else ""
+        hint = _HINTS.get(code, "")
         raise DigestPostError(f"Slack refused the digest for {channel}: {code}{hint}") from None
     return str(response.get("ts", ""))
 

@@ -78,25 +78,26 @@ def _byline(citation: Citation) -> str:
     return title + (" — " + ", ".join(details) if details else "")
 
 
-def _carried(citation: Citation) -> str:
+def carried(citation: Citation) -> str:
     """The other outlets carrying the cited story (wire copies), escaped; "" when none."""
     return f"\n_also carried by: {mrkdwn.escape(', '.join(citation.also_in))}_" if citation.also_in else ""
 
 
-def _quote(text: str) -> str:
+def quote_line(text: str) -> str:
+    """A quote as one escaped `> ` line, cut at QUOTE_LIMIT."""
     text = " ".join(text.split())
     if len(text) > QUOTE_LIMIT:
         text = text[: QUOTE_LIMIT - 1].rstrip() + "…"
     return "> " + mrkdwn.escape(text)
 
 
-def _pack(entries: list[str], heading: str) -> list[str]:
-    """Join entries under a heading into as few sections as the section limit allows."""
+def pack_sections(entries: list[str], heading: str, separator: str = "\n") -> list[str]:
+    """Join entries under a heading into as few section texts as the section limit allows."""
     sections: list[str] = []
     current = heading
     for entry in entries:
-        for piece in mrkdwn.split(entry, SECTION_LIMIT - len(heading) - 2):
-            candidate = f"{current}\n{piece}" if current else piece
+        for piece in mrkdwn.split(entry, SECTION_LIMIT - len(heading) - len(separator)):
+            candidate = f"{current}{separator}{piece}" if current else piece
             if len(candidate) <= SECTION_LIMIT:
                 current = candidate
             else:
@@ -107,15 +108,22 @@ def _pack(entries: list[str], heading: str) -> list[str]:
     return sections
 
 
+def packed_message(heading: str, entries: list[str]) -> SlackMessage:
+    """A message of entries under a heading, a blank line apart (timelines, digests), in at most MAX_BLOCKS."""
+    blocks = [section(s) for s in pack_sections(entries, heading, "\n\n")[:MAX_BLOCKS]]
+    return SlackMessage(text="\n\n".join([heading, *entries])[:3000], blocks=blocks)
+
+
 def sources_sections(citations: list[Citation]) -> list[str]:
     """'Sources': one entry per cited article, `[n] title — source, date` and the supporting quote."""
-    entries = [f"*[{c.n}]* {_byline(c)}\n{_quote(c.quote)}{_carried(c)}" for c in sorted(citations, key=lambda c: c.n)]
-    return _pack(entries, "*Sources*") if entries else []
+    ordered = sorted(citations, key=lambda c: c.n)
+    entries = [f"*[{c.n}]* {_byline(c)}\n{quote_line(c.quote)}{carried(c)}" for c in ordered]
+    return pack_sections(entries, "*Sources*") if entries else []
 
 
 def see_also_sections(see_also: list[Citation]) -> list[str]:
     entries = [f"• {_byline(c)}" for c in see_also]
-    return _pack(entries, "*Closest articles*") if entries else []
+    return pack_sections(entries, "*Closest articles*") if entries else []
 
 
 def vote_value(vote: str, question: str) -> str:

@@ -177,7 +177,7 @@ class Replier:
             stream=stream if tasks else None,
             set_status=ask.set_status,
             react_ts=ask.react_ts,
-            plan_title=rule.describe() if rule is not None else PLAN_TITLE,
+            plan_title=(rule.scope() if rule is not None else None) or PLAN_TITLE,
             session=thread.channel.startswith("D"),
         )
 
@@ -206,7 +206,7 @@ class Replier:
                 self._decline(client, thread, rule)
                 return
             progress.checked(answer)
-            scope = rule.describe() if rule is not None else None
+            scope = rule.scope() if rule is not None else None
             message = render_answer(answer, question=ask.question, scope=scope)
             tail = tail_blocks(answer, question=ask.question, scope=scope)
             meta = metadata(ANSWER_EVENT, answer)

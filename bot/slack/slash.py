@@ -63,7 +63,7 @@ class SlashHandlers:
         try:
             answer = ask_pipeline(self.pipeline, question, (), rule)
             share = rule is None or not rule.mention_only
-            scope = rule.describe() if rule is not None else None
+            scope = rule.scope() if rule is not None else None
             message = render_answer(answer, question=question, share=share, scope=scope)
             respond(response_type="ephemeral", replace_original=False, text=message.text, blocks=message.blocks)
         except Exception as error:
@@ -83,7 +83,7 @@ class SlashHandlers:
         try:
             rule = self.channels.rule(channel)
             answer = ask_pipeline(self.pipeline, question, (), rule)
-            scope = rule.describe() if rule is not None else None
+            scope = rule.scope() if rule is not None else None
             message = render_answer(answer, question=question, scope=scope)
             asked = section(f"<@{user}> asked: {mrkdwn.escape(question)[: SECTION_LIMIT - 40]}")
             shared = SlackMessage(message.text, [asked, *message.blocks])

@@ -17,7 +17,7 @@ from bot.core.models import Citation
 from bot.core.timeline import Timeline, build_timeline
 from bot.slack import mrkdwn
 from bot.slack.gate import QuestionGate
-from bot.slack.render import MAX_BLOCKS, QUOTE_LIMIT, SECTION_LIMIT, SlackMessage, section
+from bot.slack.render import SlackMessage, carried, packed_message, quote_line
 from bot.slack.reply import APOLOGY
 
 log = logging.getLogger(__name__)
@@ -29,40 +29,16 @@ EMPTY = "The indexed articles do not cover this."
 
 def cited(c: Citation) -> str:
     """A quote with its source: `> quote` then `[n] title — source` (linked), then "also carried by"."""
-    text = " ".join(c.quote.split())
-    if len(text) > QUOTE_LIMIT:
-        text = text[: QUOTE_LIMIT - 1].rstrip() + "…"
     title = mrkdwn.link(c.url, c.title or c.source or c.article_id)
-    line = f"> {mrkdwn.escape(text)}\n[{c.n}] {title} — {mrkdwn.escape(c.source)}"
-    if c.also_in:
-        line += f"\n_also carried by: {mrkdwn.escape(', '.join(c.also_in))}_"
-    return line
-
-
-def pack(heading: str, entries: list[str]) -> SlackMessage:
-    """Entries under a heading in as few sections as fit (and at most MAX_BLOCKS of them)."""
-    sections: list[str] = []
-    current = heading
-    for entry in entries:
-        for piece in mrkdwn.split(entry, SECTION_LIMIT - 2):
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= SECTION_LIMIT:
-                current = candidate
-            else:
-                sections.append(current)
-                current = piece
-    if current:
-        sections.append(current)
-    blocks = [section(s) for s in sections[:MAX_BLOCKS]]
-    return SlackMessage(text="\n\n".join([heading, *entries])[:3000], blocks=blocks)
+    return f"{quote_line(c.quote)}\n[{c.n}] {title} — {mrkdwn.escape(c.source)}{carried(c)}"
 
 
 def render_timeline(timeline: Timeline) -> SlackMessage:
     heading = f"*Timeline: {mrkdwn.escape(timeline.topic)}*"
     if not timeline.entries:
-        return pack(heading, [mrkdwn.escape(EMPTY)])
+        return packed_message(heading, [mrkdwn.escape(EMPTY)])
     entries = [f"*{mrkdwn.escape(e.date or 'undated')}*\n{cited(e.citation)}" for e in timeline.entries]
-    return pack(heading, entries)
+    return packed_message(heading, entries)
 
 
 class TimelineHandlers:

@@ -23,6 +23,7 @@ from measure.eval.dataset import Dataset, DatasetError, load_dataset
 from measure.eval.judge import Judge, JudgeUnavailable, make_judge
 from measure.eval.report import fraction, write_report
 from measure.eval.run import EvalIndex, IngestHook, QueryRun, prepare_index, run_queries
+from measure.eval.sets import describe, kind_of, score_set
 from measure.eval.summary import score_outcome, summarize
 
 
@@ -56,9 +57,19 @@ def eval_command(
     sweep: str | None,
     data_dir: Path | None,
 ) -> None:
-    """Score retrieval, answers, refusals and citations on DATASET_DIR and write a report."""
+    """Score retrieval, answers, refusals and citations on DATASET_DIR and write a report.
+
+    A reprint set (reprints.jsonl) is scored on grouping wire copies into stories, an overview set
+    (dataset.json: "kind": "overview") on fact recall and citation precision.
+    """
     err = Console(stderr=True)
     settings = load_settings(data_dir=data_dir, top_k=top_k)
+    kind = kind_of(dataset_dir)
+    if kind is not None:
+        if limit or compare_with or judge or sweep:
+            raise click.UsageError(f"--limit, --compare, --judge and --sweep are for question sets, not a {kind} set")
+        _score_set(kind, dataset_dir, settings, out, as_json)
+        return
     try:
         dataset = load_dataset(dataset_dir).limited(limit)
     except (DatasetError, ValueError, KeyError) as error:
@@ -110,6 +121,22 @@ def eval_command(
     if deltas:
         click.echo(f"\nChanges against {compare_with}:\n{format_deltas(deltas)}")
     click.echo(f"\nWrote {paths['report']}, {paths['results']} and {paths['chart']}")
+
+
+def _score_set(kind: str, dataset_dir: Path, settings: Settings, out: Path | None, as_json: bool) -> None:
+    try:
+        result = score_set(kind, dataset_dir, settings)
+    except NewsbotError as error:
+        fail(str(error))
+        return
+    out_dir = out or Path("eval-out") / str(result.get("dataset") or kind)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        print_json(result)
+        return
+    click.echo(describe(result))
+    click.echo(f"\nWrote {out_dir / 'results.json'}")
 
 
 def _parse_sweep(text: str, settings: Settings) -> tuple[str, list[float]]:

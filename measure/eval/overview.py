@@ -7,9 +7,10 @@ An overview ("summarize …", "catch me up on …", "how did … unfold") is jud
 - citation precision: the share of citations whose article is on the question's topic (`relevant`).
 
 `score_overview` takes (dataset article id or None, quote) pairs, the shape `newsbot eval` records
-(`CitedQuote`), so the lead can call it on any backend's answers. `python -m measure.eval.overview
-DATASET_DIR [--json] [--data-dir=DIR]` asks each question of a gold folder as a user would and scores the
-answer's citations; `--timeline` scores `newsbot timeline` on the topic instead (the baseline).
+(`CitedQuote`), so the lead can call it on any backend's answers. `newsbot eval DATASET_DIR` (the folder's
+dataset.json says `"kind": "overview"`) or `python -m measure.eval.overview DATASET_DIR [--json]
+[--data-dir=DIR]` asks each question of a gold folder as a user would and scores the answer's citations;
+`--timeline` (module only) scores `newsbot timeline` on the topic instead (the baseline).
 """
 
 from __future__ import annotations
@@ -21,17 +22,17 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot.core.understand.answer_type import OVERVIEW_LEAD
 from index.stories import words
 from measure.eval.dataset import Evidence, load_dataset
 
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
 COVER = 0.6
-_LEAD = re.compile(
-    r"^\s*(summari[sz]e|catch me up on|what do we know about|what is the latest on|what's the latest on|"
-    r"what is new on|how did)\s+(the\s+)?",
-    re.IGNORECASE,
-)
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _TAIL = re.compile(r"(\s+(unfold|go|story))?\s*[?.!]*\s*$", re.IGNORECASE)
 
 
@@ -103,18 +104,17 @@ def summarize(scores: Sequence[OverviewScore]) -> dict[str, Any]:
 
 def topic_of(question: str) -> str:
     """The topic of an overview question: "Summarize the EU 5G story." -> "EU 5G"."""
-    return _TAIL.sub("", _LEAD.sub("", question)).strip() or question
+    return _TAIL.sub("", _THE.sub("", OVERVIEW_LEAD.sub("", question, count=1))).strip() or question
 
 
-def run_timelines(folder: str | Path, data_dir: Path) -> dict[str, Any]:
+def run_timelines(folder: str | Path, settings: Settings) -> dict[str, Any]:
     """Ingest the gold folder's corpus, build `newsbot timeline` for each question's topic, score it."""
     from bot.cli.timeline import open_retriever
     from bot.core.timeline import build_timeline
-    from bot.settings import Settings
     from measure.eval.run import prepare_index
 
     dataset = load_dataset(folder)
-    index = prepare_index(dataset, Settings.from_env(None, data_dir=data_dir))
+    index = prepare_index(dataset, settings)
     retriever = open_retriever(index.settings)
     scores, rows = [], []
     for query in load_overview(folder):
@@ -125,15 +125,14 @@ def run_timelines(folder: str | Path, data_dir: Path) -> dict[str, Any]:
     return {"dataset": dataset.name, "backend": "timeline", "summary": summarize(scores), "queries": rows}
 
 
-def run_answers(folder: str | Path, data_dir: Path) -> dict[str, Any]:
+def run_answers(folder: str | Path, settings: Settings) -> dict[str, Any]:
     """Ingest the gold folder's corpus, ask each overview question as a user would (`Pipeline.answer`, the
     configured backend), score its citations."""
     from bot.core.pipeline import Pipeline
-    from bot.settings import Settings
     from measure.eval.run import prepare_index
 
     dataset = load_dataset(folder)
-    index = prepare_index(dataset, Settings.from_env(None, data_dir=data_dir))
+    index = prepare_index(dataset, settings)
     pipeline = Pipeline(index.settings)
     scores, rows, backend = [], [], ""
     for query in load_overview(folder):
@@ -145,28 +144,33 @@ def run_answers(folder: str | Path, data_dir: Path) -> dict[str, Any]:
     return {"dataset": dataset.name, "backend": backend, "summary": summarize(scores), "queries": rows}
 
 
+def describe(result: dict[str, Any]) -> str:
+    """A run's result as the lines a terminal shows: the summary, then each question."""
+    summary = result["summary"]
+    lines = [
+        f"{result['dataset']} ({result['backend']}): {summary['questions']} questions, fact recall "
+        f"{summary['fact_recall']}, citation precision {summary['citation_precision']}"
+    ]
+    for row in result["queries"]:
+        label = row.get("topic") or row.get("question")
+        lines.append(f"  {row['id']} {label!r}: recall {row['fact_recall']}, precision {row['citation_precision']}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> None:
+    from bot.settings import Settings
+
     args = [a for a in argv if not a.startswith("--")]
     if not args:
         sys.exit("usage: python -m measure.eval.overview DATASET_DIR [--json] [--timeline] [--data-dir DIR]")
     run = run_timelines if "--timeline" in argv else run_answers
     data_dir = next((Path(v.split("=", 1)[1]) for v in argv if v.startswith("--data-dir=")), None)
     if data_dir is not None:
-        result = run(args[0], data_dir)
+        result = run(args[0], Settings.from_env(None, data_dir=data_dir))
     else:
         with tempfile.TemporaryDirectory(prefix="newsbot-overview-") as tmp:
-            result = run(args[0], Path(tmp))
-    if "--json" in argv:
-        print(json.dumps(result, indent=2))
-        return
-    summary = result["summary"]
-    print(
-        f"{result['dataset']} ({result['backend']}): {summary['questions']} questions, fact recall "
-        f"{summary['fact_recall']}, citation precision {summary['citation_precision']}"
-    )
-    for row in result["queries"]:
-        label = row.get("topic") or row.get("question")
-        print(f"  {row['id']} {label!r}: recall {row['fact_recall']}, precision {row['citation_precision']}")
+            result = run(args[0], Settings.from_env(None, data_dir=Path(tmp)))
+    print(json.dumps(result, indent=2) if "--json" in argv else describe(result))
 
 
 if __name__ == "__main__":

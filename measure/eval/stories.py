@@ -6,7 +6,7 @@ the pairs put in one story, the share that truly are one (precision); of the tru
 together (recall). The threshold is chosen on one half of the groups (`choose`) and reported on the
 other half, which played no part in choosing.
 
-Run: `python -m measure.eval.stories [--json]`.
+Run: `newsbot eval measure/gold/reprints [--json]` (or `python -m measure.eval.stories [--json]`).
 """
 
 from __future__ import annotations
@@ -113,19 +113,21 @@ def evaluate(path: Path = REPRINTS) -> dict[str, Any]:
     }
 
 
+def describe(result: dict[str, Any]) -> str:
+    """`evaluate`'s result as the lines a terminal shows."""
+    test = result["reported_on"]
+    lines = [
+        f"threshold {result['threshold']} (chosen on the other half, {result['chosen_on']['items']} items)",
+        f"held-out half: {test['items']} items, {test['stories']} stories: precision {test['precision']}, "
+        f"recall {test['recall']}, F1 {test['f1']}",
+    ]
+    lines += [f"  {kind}: {share}" for kind, share in test["by_kind"].items()]
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> None:
     result = evaluate()
-    if "--json" in argv:
-        print(json.dumps(result, indent=2))
-        return
-    test = result["reported_on"]
-    print(f"threshold {result['threshold']} (chosen on the other half, {result['chosen_on']['items']} items)")
-    print(
-        f"held-out half: {test['items']} items, {test['stories']} stories: precision {test['precision']}, "
-        f"recall {test['recall']}, F1 {test['f1']}"
-    )
-    for kind, share in test["by_kind"].items():
-        print(f"  {kind}: {share}")
+    print(json.dumps(result, indent=2) if "--json" in argv else describe(result))
 
 
 if __name__ == "__main__":

@@ -130,6 +130,19 @@ def test_a_mention_in_a_mapped_channel_is_scoped_and_says_so(
     assert news.params["blocks"][0]["type"] == "section"
 
 
+def test_a_channel_mapped_only_for_its_digest_is_answered_unscoped(
+    slack: SlackClient, bot: SlackBot, slack_api: SlackApiServer, pipeline: FakePipeline, channels_file: Path
+) -> None:
+    channels_file.write_text('[channels.C0DIGEST.digest]\nevery = "24h"\n', encoding="utf-8")
+    assert bot.channels.reload() and bot.channels.rule("C0DIGEST") is not None
+    slack.mention("How are chip exports doing?", channel="C0DIGEST")
+    assert bot.wait_idle()
+    assert pipeline.filters == [None]
+    [post] = slack_api.calls("chat.postMessage")
+    assert post.params["blocks"][0]["type"] == "section", "no scope line first"
+    assert "Scoped to" not in str(post.params["blocks"])
+
+
 def refused(question: str, history: object) -> Answer:
     return Answer(question=question, answer="", refused=True, citations=[], backend="fake")
 

@@ -13,6 +13,8 @@ from bot.slack.render import (
     SECTION_LIMIT,
     SHARE,
     link_markers,
+    pack_sections,
+    packed_message,
     parse_vote,
     render_answer,
     tail_blocks,
@@ -140,3 +142,16 @@ def test_a_wire_story_names_the_other_outlets_carrying_it_escaped() -> None:
     answer = Answer(question="q", answer="Acme raised prices [1].", refused=False, citations=[cited])
     (sources,) = [t for t in sections(render_answer(answer).blocks) if t.startswith("*Sources*")]
     assert sources.endswith("\n_also carried by: Daily &lt;Wire&gt;, The Ledger_")
+
+
+def test_entries_are_packed_under_their_heading_within_the_section_limit_and_in_order() -> None:
+    entries = [f"*{i:03d}* " + "word " * 150 for i in range(60)]  # ~760 characters each
+    sections = pack_sections(entries, "*Sources*")
+    assert 10 < len(sections) < 30 and all(len(s) <= SECTION_LIMIT for s in sections)
+    assert sections[0].startswith("*Sources*\n*000*")
+    assert " ".join(sections).split() == " ".join(["*Sources*", *entries]).split(), "nothing lost, in order"
+    message = packed_message("*What is new*", entries)
+    assert len(message.blocks) <= MAX_BLOCKS and "\n\n*001* " in message.blocks[0]["text"]["text"]
+    numbers = [re.findall(r"\*(\d{3})\*", b["text"]["text"]) for b in message.blocks]
+    assert numbers[0] == ["000", "001", "002"]
+    assert [n for block in numbers for n in block] == [f"{i:03d}" for i in range(60)], "every entry, in order"

@@ -1,0 +1,67 @@
+"""`newsbot eval` on the sets scored as a whole: a reprint set (grouping of wire copies) and an overview set
+(fact recall, citation precision), through the CLI as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.main import main
+from measure.eval.stories import family, load
+from tests.conftest import REPO
+
+
+def _eval(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["eval", *map(str, args)])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _reprints(folder: Path, items: list[dict[str, object]]) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "reprints.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    return folder
+
+
+def test_a_reprint_set_reports_grouping_on_the_held_out_half(tmp_path: Path) -> None:
+    families = sorted({family(i) for i in load()})[:12]
+    items = [i for i in load() if family(i) in families]
+    code, stdout, _ = _eval(_reprints(tmp_path / "small", items), "--json", "--out", tmp_path / "out")
+    assert code == 0
+    result = json.loads(stdout)
+    held_out = result["reported_on"]
+    assert result["kind"] == "reprints" and result["chosen_on"]["items"] + held_out["items"] == len(items)
+    assert held_out["precision"] >= 0.95 and held_out["recall"] >= 0.9
+    assert json.loads((tmp_path / "out" / "results.json").read_text()) == result
+
+    groups = sorted({str(i["group"]) for i in items})
+    merged = [{**i, "group": groups[0] if i["group"] in groups[:6] else i["group"]} for i in items]
+    _, stdout, _ = _eval(_reprints(tmp_path / "merged", merged), "--json", "--out", tmp_path / "out2")
+    assert json.loads(stdout)["reported_on"]["recall"] < 0.9, "the truth comes from the file: six stories as one"
+
+
+def test_an_overview_set_reports_fact_recall_and_citation_precision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, _ = _eval(REPO / "measure" / "gold" / "overview" / "seeds", "--data-dir", tmp_path / "data")
+    assert code == 0
+    head, *rows = stdout.splitlines()
+    assert head.startswith("overview-seeds (extractive): 3 questions, fact recall")
+    assert [r.split()[0] for r in rows[:3]] == ["ovs-01", "ovs-02", "ovs-03"]
+    result = json.loads((tmp_path / "eval-out" / "overview-seeds" / "results.json").read_text())
+    assert result["kind"] == "overview" and result["summary"]["questions"] == 3
+    assert result["summary"]["fact_recall"] >= 0.7 and result["summary"]["citation_precision"] >= 0.9
+    summarize = next(q for q in result["queries"] if q["id"] == "ovs-01")
+    assert summarize["citations"] >= 3 and not summarize["refused"], "the EU 5G story with three cited sentences"
+
+
+def test_question_set_options_are_refused_for_a_whole_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = _eval(REPO / "measure" / "gold" / "reprints", "--sweep", "verdict_min=0.5,0.6")
+    assert code == 2 and "are for question sets, not a reprints set" in stderr
+    assert not (tmp_path / "eval-out").exists()
