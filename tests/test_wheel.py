@@ -62,7 +62,9 @@ def test_an_installed_wheel_renders_every_prompt_and_answers(installed: Path, tm
     far = tmp_path / "elsewhere"
     far.mkdir()
     shutil.copytree(SEEDS, far / "articles")
+    # a PYTHONPATH (a worktree run with the shared venv) would import the checkout instead of the wheel
     env = {**clean_env(), "NEWSBOT_DATA_DIR": str(far / "data")}
+    env.pop("PYTHONPATH", None)
     script = (
         "import bot, prompts\n"
         "from bot.core.prompts import placeholders, load_prompt, render\n"
