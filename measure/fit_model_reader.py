@@ -1,15 +1,15 @@
-"""Calibrate the model reader's yes/no read on gold sets and report how it transfers:
-`python -m measure.fit_model_reader`.
+"""Calibrate the model reader on gold sets and report how it transfers: `python -m measure.fit_model_reader`.
 
-For every answerable yes/no question of every gold set given, the chain runs up to the claim checks (as
-`measure.fit_reader` does) and the bundled model reads the claims' sentences (`ModelReader.margin`:
-log P("Yes") − log P("No")). A logistic model of the gold answer on that margin and the scorer's
-logit(P(yes)) (the stack `ModelReader.yes` computes) is fitted on the `--fit` sets and written to
-`bot/core/read/model_calibration.json`; every set is then scored with it: AUC, calibration error, and the
-verdicts the gate would give at each `NEWSBOT_VERDICT_MIN`, beside the scorer's own on the same questions
-(the scorer only confirms the claim checks' verdict; the model reader may also settle what they leave
-open). `--odd-only NAME` fits on the odd ids of that set only. Margins are kept in `--cache` (the model
-reads a question in seconds on two cores, longer on a loaded machine).
+Every question of every gold set given runs through the chain up to reading (as `measure.fit_reader` does)
+and the bundled model makes the reader's two reads (`ModelReader`): does the scorer's best sentence answer
+the question (every question the anchor rule lets through; label: answerable or not), and, for an
+answerable yes/no question where some claim found a sentence, yes or no over the claims' sentences (label:
+the gold answer). For each, a logistic model on the model's margin (log P("Yes") − log P("No")) and the
+scorer's logit is fitted on the `--fit` sets and written to `bot/core/read/model_calibration.json`; every
+set is then scored: AUC and calibration error of the stack beside the scorer's AUC, the refusals at each
+`NEWSBOT_ANSWERABLE_MIN` and the verdicts at each `NEWSBOT_VERDICT_MIN` (the scorer's beside them: it only
+confirms the claim checks' verdict). `--odd-only NAME` fits on the odd ids of that set only. Margins are
+kept in `--cache` (a read takes seconds on two cores, longer on a loaded machine).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.answer import verdict
+from bot.core.answer.gate import unanchored
 from bot.core.pipeline import Pipeline
 from bot.core.read.factory import make_reader
-from bot.core.read.model import CALIBRATION, Calibration, ModelReader
+from bot.core.read.model import CALIBRATION, Calibration, ModelReader, Stack
 from bot.core.read.scorer import logit
 from bot.settings import Settings
 from measure.eval.dataset import Dataset, load_dataset
@@ -35,47 +37,74 @@ from measure.eval.run import prepare_index
 from measure.fit_reader import auc, calibration_error, fit_logistic, odd, up_to_reading
 
 THRESHOLDS = (0.7, 0.8, 0.9)
+THRESHOLDS_ANSWERABLE = (0.3, 0.5, 0.7)
 
 
 @dataclass
 class Reads:
-    """Per yes/no question: the model's margin, the scorer's P(yes), the claim rules' verdict, the gold."""
+    """Per question: the model's margins, the scorer's estimates, the claim checks' verdict, the labels."""
 
     name: str
-    ids: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # yes/no questions
     margins: list[float] = field(default_factory=list)
     scorer: list[float] = field(default_factory=list)
     rules: list[str | None] = field(default_factory=list)
     gold: list[int] = field(default_factory=list)
+    answer_ids: list[str] = field(default_factory=list)  # every question the anchor rule lets through
+    answer_margins: list[float] = field(default_factory=list)
+    answer_scorer: list[float] = field(default_factory=list)
+    answerable: list[int] = field(default_factory=list)
 
-    def keep(self, chosen: list[int], name: str) -> Reads:
-        pick = lambda values: [values[i] for i in chosen]  # noqa: E731
-        return Reads(name, pick(self.ids), pick(self.margins), pick(self.scorer), pick(self.rules), pick(self.gold))
+    def half(self, keep: Callable[[str], bool], name: str) -> Reads:
+        yes = [i for i, q in enumerate(self.ids) if keep(q)]
+        ans = [i for i, q in enumerate(self.answer_ids) if keep(q)]
+        return Reads(
+            name,
+            *([values[i] for i in yes] for values in (self.ids, self.margins, self.scorer, self.rules, self.gold)),
+            *(
+                [values[i] for i in ans]
+                for values in (self.answer_ids, self.answer_margins, self.answer_scorer, self.answerable)
+            ),
+        )
 
 
 def collect(dataset: Dataset, settings: Settings, reader: ModelReader, cache: Path | None) -> Reads:
-    """Read every answerable yes/no question of `dataset`; margins cached by question text."""
+    """Both reads of every question of `dataset`; margins cached by read and question text."""
     stored = json.loads(cache.read_text(encoding="utf-8")) if cache and cache.exists() else {}
+
+    def remembered(key: str, read: Callable[[], float | None]) -> float | None:
+        if key not in stored:
+            stored[key] = read()
+            if cache:
+                cache.write_text(json.dumps(stored, indent=0), encoding="utf-8")
+        return stored[key]
+
     index = prepare_index(dataset, settings)
     pipeline = Pipeline(index.settings)
     scorer = make_reader(settings.answer.model_copy(update={"reader": "scorer"}))
     out = Reads(dataset.name)
     for query in dataset.queries:
-        if not (query.answerable and is_yes_no(query.answers)):
-            continue
         request, ranking = up_to_reading(pipeline, query.question, settings)
         understanding = request.understanding
-        if understanding.yes_no is None or not ranking.candidates:
+        if not ranking.candidates:
+            continue
+        scores = scorer.read(request, ranking)
+        if len(scores.answers) and not unanchored(ranking, understanding):
+            best = ranking.ranked[int(np.argmax(scores.answers))]
+            margin = remembered(
+                f"answers:{query.question}", lambda q=query.question, b=best: reader.answer_margin(q, b)
+            )
+            out.answer_ids.append(query.id)
+            out.answer_margins.append(float(margin or 0.0))
+            out.answer_scorer.append(scores.answerable)
+            out.answerable.append(int(query.answerable))
+        if understanding.yes_no is None or not (query.answerable and is_yes_no(query.answers)):
             continue
         found = verdict.gather(understanding, ranking.candidates, pipeline.embedder)
         if not any(e.supported for e in found):
             continue  # both answerers ask the reader only when some claim found a sentence
         rules = verdict.decide(understanding.yes_no, found)
-        if query.question not in stored:
-            stored[query.question] = reader.margin(query.question, found)
-            if cache:
-                cache.write_text(json.dumps(stored, indent=0), encoding="utf-8")
-        margin = stored[query.question]
+        margin = remembered(f"yes:{query.question}", lambda q=query.question, f=found: reader.margin(q, f))
         if margin is None:
             continue
         out.ids.append(query.id)
@@ -105,24 +134,52 @@ def verdicts(
     }
 
 
-def inputs(reads: Reads) -> np.ndarray:
-    return np.asarray([[m, logit(s)] for m, s in zip(reads.margins, reads.scorer, strict=True)]).reshape(-1, 2)
+def refusals(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, float | None]:
+    """Unanswerable questions refused and answerable ones refused, refusing below `threshold`."""
+    refused = p < threshold
+    return {
+        "unanswerable_refused": float(refused[y == 0].mean()) if (y == 0).any() else None,
+        "false_refusals": float(refused[y == 1].mean()) if (y == 1).any() else None,
+    }
+
+
+def fit_stack(margins: list[float], scorer: list[float], labels: list[int]) -> Stack:
+    x = np.asarray([[m, logit(s)] for m, s in zip(margins, scorer, strict=True)]).reshape(-1, 2)
+    model = fit_logistic(x, np.asarray(labels, float), ("margin", "scorer"), signs={"margin": 1, "scorer": 1})
+    weights = model.weights / model.scale
+    return Stack(float(weights[0]), float(weights[1]), float(model.bias - weights @ model.mean))
 
 
 def score(reads: Reads, calibration: Calibration) -> dict[str, object]:
     y = np.asarray(reads.gold, float)
-    p = np.asarray([calibration.probability(m, s) for m, s in zip(reads.margins, reads.scorer, strict=True)])
+    p = np.asarray([calibration.yes.probability(m, s) for m, s in zip(reads.margins, reads.scorer, strict=True)])
     scorer = np.asarray(reads.scorer)
+    a = np.asarray(reads.answerable, float)
+    pa = np.asarray(
+        [
+            calibration.answerable.probability(m, s)
+            for m, s in zip(reads.answer_margins, reads.answer_scorer, strict=True)
+        ]
+    )
+    scorer_a = np.asarray(reads.answer_scorer)
     return {
         "set": reads.name,
+        "questions_read": len(a),
+        "answerable_share": float(a.mean()) if len(a) else None,
+        "answerable_margin_auc": auc(np.asarray(reads.answer_margins), a),
+        "answerable_stack_auc": auc(pa, a),
+        "answerable_stack_ece": calibration_error(pa, a) if len(a) else None,
+        "answerable_scorer_auc": auc(scorer_a, a),
+        **{f"model_refusals@{t}": refusals(pa, a, t) for t in THRESHOLDS_ANSWERABLE},
+        **{f"scorer_refusals@{t}": refusals(scorer_a, a, t) for t in THRESHOLDS_ANSWERABLE},
         "yes_no": len(y),
         "always_yes": float(y.mean()) if len(y) else None,
-        "margin_auc": auc(np.asarray(reads.margins), y),
-        "stack_auc": auc(p, y),
-        "stack_ece": calibration_error(p, y) if len(y) else None,
-        "scorer_auc": auc(scorer, y),
-        **{f"model@{t}": verdicts(p, y, t) for t in THRESHOLDS},
-        **{f"scorer@{t}": verdicts(scorer, y, t, reads.rules) for t in THRESHOLDS},
+        "yes_margin_auc": auc(np.asarray(reads.margins), y),
+        "yes_stack_auc": auc(p, y),
+        "yes_stack_ece": calibration_error(p, y) if len(y) else None,
+        "yes_scorer_auc": auc(scorer, y),
+        **{f"model_verdicts@{t}": verdicts(p, y, t) for t in THRESHOLDS},
+        **{f"scorer_verdicts@{t}": verdicts(scorer, y, t, reads.rules) for t in THRESHOLDS},
     }
 
 
@@ -148,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         reads = collect(dataset, settings, reader, args.cache / f"{dataset.name}.json" if args.cache else None)
         if dataset.name in args.odd_only:
             halves = [
-                reads.keep([i for i, q in enumerate(reads.ids) if odd(q)], f"{dataset.name} (odd ids)"),
-                reads.keep([i for i, q in enumerate(reads.ids) if not odd(q)], f"{dataset.name} (even ids)"),
+                reads.half(odd, f"{dataset.name} (odd ids)"),
+                reads.half(lambda q: not odd(q), f"{dataset.name} (even ids)"),
             ]
             scored += halves
             fit_on += halves[:1] if dataset.name in args.fit else []
@@ -158,16 +215,18 @@ def main(argv: list[str] | None = None) -> int:
             fit_on += [reads] if dataset.name in args.fit else []
     if not fit_on:
         parser.error("name at least one dataset with --fit")
-    x = np.vstack([inputs(r) for r in fit_on])
-    y = np.asarray([g for r in fit_on for g in r.gold], float)
-    model = fit_logistic(x, y, ("margin", "scorer"), signs={"margin": 1, "scorer": 1})
-    weights = model.weights / model.scale
-    calibration = Calibration(float(weights[0]), float(weights[1]), float(model.bias - weights @ model.mean))
+    calibration = Calibration(
+        fit_stack(
+            *([v for r in fit_on for v in getattr(r, k)] for k in ("answer_margins", "answer_scorer", "answerable"))
+        ),
+        fit_stack(*([v for r in fit_on for v in getattr(r, k)] for k in ("margins", "scorer", "gold"))),
+    )
     report = [score(r, calibration) for r in scored]
     print(json.dumps({"calibration": asdict(calibration), "sets": report}, indent=2))
     if not args.dry_run:
         fitted_on = [f"{n}{' (odd ids)' if n in args.odd_only else ''}" for n in args.fit]
-        data = {k: round(v, 6) for k, v in asdict(calibration).items()} | {"fitted_on": fitted_on}
+        stacks = {name: {k: round(v, 6) for k, v in stack.items()} for name, stack in asdict(calibration).items()}
+        data = stacks | {"fitted_on": fitted_on}
         data |= {"fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"), "report": report}
         args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)

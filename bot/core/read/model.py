@@ -1,14 +1,15 @@
-"""A language model as the yes/no reader (`NEWSBOT_READER=local`): it reads each claim's best sentence with
-its source and date, and the question, and the log-probabilities of "Yes" and "No" as the first token of
-its reply, stacked with the scorer's own estimate, give P(yes) through a logistic model fitted on the gold
-sets (`measure/fit_model_reader.py`, written to `model_calibration.json`). One prompt evaluation, no
-generation: a read costs what the prompt costs. The stack is there because each reads what the other
-misses: the scorer knows the claim checks (a source's own sentence, dates in order), the model paraphrase.
-
-It reads what the claim checks cannot: paraphrase ("fewer porpoises killed" against "two found, eleven the
-year before"), a number compared, an actor swapped. Which sentences answer, and whether the evidence
-answers at all, stay with the scorer: those are read per sentence, dozens per question, too many for a model
-on two cores.
+"""A language model as a reader (`NEWSBOT_READER=local`): the bundled model reads, and the log-probabilities of
+"Yes" and "No" as the first token of its reply (one prompt evaluation, no generation) are stacked with the
+scorer's own estimate by a logistic model fitted on the gold sets (`measure/fit_model_reader.py`, written to
+`model_calibration.json`). Two reads, each one short prompt:
+- whether the best sentence answers the question (`read_answers`): P(the evidence answers it at all). The
+  scorer's features cannot tell an on-topic sentence from an answer ("What religion was X?" against a
+  sentence that mentions X); the model reads the pair;
+- a yes/no question over each claim's best sentence with its source and date (`read_yes_no`): P(yes). It
+  reads paraphrase ("fewer porpoises killed" against "two found, eleven the year before"); the scorer knows
+  the claim checks (a source's own sentence, dates in order).
+Which sentences answer, and in what order, stays with the scorer: that is read per sentence, dozens per
+question, too many for a model on two cores.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from bot.core.answer.evidence import Ranking
+import numpy as np
+
+from bot.core.answer.evidence import Candidate, Ranking
 from bot.core.answer.verdict import ClaimEvidence
 from bot.core.prompts import render
 from bot.core.read import Reader, Scores
@@ -45,21 +48,29 @@ class FirstToken(Protocol):
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """P(yes) = σ(margin_weight · (log P("Yes") − log P("No")) + scorer_weight · logit(scorer's P(yes)) + bias)."""
+class Stack:
+    """σ(margin_weight · (log P("Yes") − log P("No")) + scorer_weight · logit(the scorer's estimate) + bias)."""
 
     margin_weight: float
     scorer_weight: float
     bias: float
 
-    @classmethod
-    def load(cls, path: Path = CALIBRATION) -> Calibration:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(float(data["margin_weight"]), float(data["scorer_weight"]), float(data["bias"]))
-
     def probability(self, margin: float, scorer: float) -> float:
         z = self.margin_weight * margin + self.scorer_weight * logit(scorer) + self.bias
         return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The two stacks: P(the evidence answers the question) and P(yes)."""
+
+    answerable: Stack
+    yes: Stack
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION) -> Calibration:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(Stack(**data["answerable"]), Stack(**data["yes"]))
 
 
 def evidence_lines(found: Sequence[ClaimEvidence]) -> list[str]:
@@ -77,7 +88,7 @@ def evidence_lines(found: Sequence[ClaimEvidence]) -> list[str]:
 
 
 class ModelReader:
-    """The scorer's sentence scores, the model's yes/no read."""
+    """The scorer's sentence scores; the model's reads of answerability and of yes/no questions."""
 
     name = "local"
     originates = True
@@ -89,16 +100,37 @@ class ModelReader:
         self._settings = settings
 
     def read(self, request: Request, ranking: Ranking) -> Scores:
-        return self._scorer.read(request, ranking)
+        scores = self._scorer.read(request, ranking)
+        if not len(scores.answers):
+            return scores
+        margin = self.answer_margin(request.question, ranking.ranked[int(np.argmax(scores.answers))])
+        request.notes["answer_margin"] = round(margin, 3)
+        return Scores(scores.answers, self._calibration.answerable.probability(margin, scores.answerable))
+
+    def answer_margin(self, question: str, best: Candidate) -> float:
+        """log P("Yes") − log P("No"): does the scorer's best sentence answer the question?"""
+        chunk = best.hit.chunk
+        prompt = render(
+            self._settings,
+            "read_answers",
+            source=chunk.source or "unknown source",
+            date=chunk.date or "undated",
+            title=chunk.title,
+            sentence=best.text,
+            question=question,
+        )
+        return self._ask(prompt)
 
     def margin(self, question: str, found: Sequence[ClaimEvidence]) -> float | None:
         """log P("Yes") − log P("No") for the question over the claims' sentences; None without any."""
-        from llama_index.core.llms import ChatMessage, MessageRole
-
         lines = evidence_lines(found)
         if not lines:
             return None
-        prompt = render(self._settings, "read_yes_no", evidence="\n".join(lines), question=question)
+        return self._ask(render(self._settings, "read_yes_no", evidence="\n".join(lines), question=question))
+
+    def _ask(self, prompt: str) -> float:
+        from llama_index.core.llms import ChatMessage, MessageRole
+
         yes, no = self._model.first_token_logprobs([ChatMessage(role=MessageRole.USER, content=prompt)], CHOICES)
         return yes - no
 
@@ -108,4 +140,4 @@ class ModelReader:
         if margin is None:
             return scorer
         request.notes["yes_margin"] = round(margin, 3)
-        return self._calibration.probability(margin, scorer)
+        return self._calibration.yes.probability(margin, scorer)

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 import pytest
 from llama_index.core.llms import ChatMessage
 
-from bot.core.answer.evidence import candidates
+from bot.core.answer.evidence import Ranking, candidates
+from bot.core.answer.terms import QuestionTerms
 from bot.core.answer.verdict import ClaimEvidence
 from bot.core.models import Hit
 from bot.core.read.factory import make_reader
-from bot.core.read.model import CHOICES, Calibration, ModelReader, evidence_lines
+from bot.core.read.model import CHOICES, Calibration, ModelReader, Stack, evidence_lines
 from bot.core.read.scorer import LearnedReader, logit
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
@@ -44,7 +45,7 @@ def found() -> list[ClaimEvidence]:
     return [ClaimEvidence(claim, first, 0.6, False), ClaimEvidence(claim, second, 0.5, False)]
 
 
-MARGIN_ONLY = Calibration(1.0, 0.0, 0.0)
+MARGIN_ONLY = Calibration(Stack(1.0, 0.0, 0.0), Stack(1.0, 0.0, 0.0))
 
 
 def reader(model: Margin, calibration: Calibration = MARGIN_ONLY) -> ModelReader:
@@ -54,7 +55,9 @@ def reader(model: Margin, calibration: Calibration = MARGIN_ONLY) -> ModelReader
 def test_the_margin_is_stacked_with_the_scorer_and_recorded() -> None:
     request = Request.of("Were fewer porpoises killed by ships last year?")
     scorer = LearnedReader.load().yes(request, found(), None)
-    p = reader(Margin(-0.1, -2.3), Calibration(2.0, 0.5, -0.5)).yes(request, found(), None)
+    p = reader(Margin(-0.1, -2.3), Calibration(MARGIN_ONLY.answerable, Stack(2.0, 0.5, -0.5))).yes(
+        request, found(), None
+    )
     assert p == pytest.approx(1 / (1 + math.exp(-(2.0 * 2.2 + 0.5 * logit(scorer) - 0.5))), rel=1e-6)
     assert request.notes["yes_margin"] == pytest.approx(2.2)
     assert reader(Margin(-2.3, -0.1)).yes(request, found(), None) < 0.5
@@ -70,6 +73,21 @@ def test_the_model_reads_each_sentence_once_with_its_source_and_date() -> None:
         "[2] Coast Daily (2025-06-01): The year before, eleven were killed.",
     ]
     assert "\n".join(lines) in model.prompts[0] and "Were fewer porpoises killed?" in model.prompts[0]
+
+
+def test_the_model_reads_whether_the_best_sentence_answers() -> None:
+    request = Request.of("How many porpoises were killed by ships last year?")
+    pool = candidates([found()[0].best.hit])  # type: ignore[union-attr]
+    ranking = Ranking(QuestionTerms.build(request.question, [c.stems for c in pool]), lambda: pool, set(), pool)
+    scorer = LearnedReader.load().read(request, ranking)
+    stack = Stack(1.5, 0.5, 0.2)
+    model = Margin(-3.0, -0.2)
+    scores = reader(model, Calibration(stack, MARGIN_ONLY.yes)).read(request, ranking)
+    assert list(scores.answers) == list(scorer.answers)  # the scorer still orders the sentences
+    assert scores.answerable == pytest.approx(stack.probability(-2.8, scorer.answerable))
+    assert scores.answerable < scorer.answerable and request.notes["answer_margin"] == pytest.approx(-2.8)
+    best = pool[int(scorer.answers.argmax())]
+    assert best.text in model.prompts[0] and "Coast Daily" in model.prompts[0] and request.question in model.prompts[0]
 
 
 def test_without_any_sentence_the_scorer_decides() -> None:
