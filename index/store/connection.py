@@ -79,7 +79,10 @@ def connect(settings: IndexSettings, *, read_only: bool = False) -> Any:
 
         path = settings.data_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
-        return ReadOnlyClient(path)
+        try:
+            return ReadOnlyClient(path)
+        except (ImportError, AttributeError, TypeError) as exc:  # an engine API this chromadb no longer has
+            log.warning("reading Chroma through chromadb's client (%s: %s)", type(exc).__name__, exc)
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

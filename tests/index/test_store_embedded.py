@@ -73,3 +73,16 @@ def test_a_missing_index_and_writes_are_store_errors(stores: tuple[Store, Store]
         light.collection.modify(metadata={"state": "clean"})
     with pytest.raises(StoreError, match="read-only"):
         light._client.get_or_create_collection("other")
+
+
+def test_an_engine_api_this_chromadb_lacks_falls_back_to_its_client(
+    stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    full, _ = stores
+
+    def changed(self: ReadOnlyClient, path: Path) -> None:
+        raise TypeError("Bindings() got an unexpected keyword argument 'hnsw_cache_size'")
+
+    monkeypatch.setattr(ReadOnlyClient, "__init__", changed)
+    fallback = Store(full.settings, embedder.name, embedder.dim, create=False, read_only=True)
+    assert not isinstance(fallback._client, ReadOnlyClient) and fallback.count() == full.count()
