@@ -24,7 +24,7 @@ APPLY_ROWS = 2000
 
 
 def open_keyword_index(settings: IndexSettings) -> KeywordIndex:
-    """The data dir's keyword index, with the analyser loaded (its first use imports bm25s)."""
+    """The data dir's keyword index, with the analyser (its stemmer) loaded."""
     analyse(["warm"])
     return KeywordIndex.open(keyword_path(settings))
 

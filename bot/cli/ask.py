@@ -42,7 +42,7 @@ def ask_command(
     from index.errors import NewsbotError
 
     settings = load_settings(data_dir=data_dir, top_k=top_k)
-    pipeline = Pipeline(settings)
+    pipeline = Pipeline(settings, read_only=True)  # one question: this process never writes the store
     console = Console(soft_wrap=True)
     streaming = not as_json and sys.stdout.isatty() and settings.backend.kind != "extractive"
 

@@ -32,9 +32,16 @@ class Pipeline:
     """Built once per process and shared: the store, embedder and answerer are loaded lazily."""
 
     def __init__(
-        self, settings: CoreSettings, *, embedder: Embedder | None = None, answerer: Answerer | None = None
+        self,
+        settings: CoreSettings,
+        *,
+        embedder: Embedder | None = None,
+        answerer: Answerer | None = None,
+        read_only: bool = False,
     ) -> None:
+        """`read_only`: nothing in this process writes the store (one `newsbot ask`), so it opens read-only."""
         self.settings = settings
+        self._read_only = read_only
         self._embedder = embedder
         self._answerer = answerer
         self._init_lock = threading.RLock()
@@ -64,7 +71,7 @@ class Pipeline:
 
     @cached_property
     def store(self) -> Store:
-        return open_store(self.settings.index, self.embedder, create=False)
+        return open_store(self.settings.index, self.embedder, create=False, read_only=self._read_only)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

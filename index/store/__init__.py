@@ -14,6 +14,10 @@ from index.store.schema import WRITING, StoredChunk
 __all__ = ["WRITING", "Store", "StoreError", "StoredChunk", "open_store"]
 
 
-def open_store(settings: IndexSettings, embedder: Embedder, *, create: bool) -> Store:
-    """The collection `settings` name, checked against `embedder`; `create` makes it on first ingest."""
-    return Store(settings, embedder.name, embedder.dim, create=create)
+def open_store(settings: IndexSettings, embedder: Embedder, *, create: bool, read_only: bool = False) -> Store:
+    """The collection `settings` name, checked against `embedder`; `create` makes it on first ingest.
+
+    `read_only` is for a process that never writes the store (one `newsbot ask`): an embedded store is then
+    read without chromadb's Python client, whose import is most of a cold start (`index.store.embedded`).
+    """
+    return Store(settings, embedder.name, embedder.dim, create=create, read_only=read_only)

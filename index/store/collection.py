@@ -31,11 +31,13 @@ READ_PAGE = 5000
 class Store:
     """One Chroma collection plus the checks and bookkeeping newsbot needs around it."""
 
-    def __init__(self, settings: IndexSettings, embedder_name: str, embedder_dim: int, *, create: bool) -> None:
+    def __init__(
+        self, settings: IndexSettings, embedder_name: str, embedder_dim: int, *, create: bool, read_only: bool = False
+    ) -> None:
         self.settings = settings
         self.embedder_name = embedder_name
         self.location = describe(settings)
-        self._client = connect(settings)
+        self._client = connect(settings, read_only=read_only and not create)
         self.collection = self._open_collection(create, embedder_name, embedder_dim)
         self._lease: WriteLease | None = None
         self._pending_seq = 0

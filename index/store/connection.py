@@ -71,7 +71,18 @@ def describe(settings: IndexSettings) -> str:
     return str((settings.data_dir / "chroma").resolve())
 
 
-def connect(settings: IndexSettings) -> Any:
+def connect(settings: IndexSettings, *, read_only: bool = False) -> Any:
+    """A Chroma client: the server's, or the embedded store's; `read_only` reads an embedded store through its
+    engine alone (`index.store.embedded`), ~1 s less to start."""
+    if read_only and not settings.chroma_host:
+        from index.store.embedded import ReadOnlyClient
+
+        path = settings.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            return ReadOnlyClient(path)
+        except (ImportError, AttributeError, TypeError) as exc:  # an engine API this chromadb no longer has
+            log.warning("reading Chroma through chromadb's client (%s: %s)", type(exc).__name__, exc)
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

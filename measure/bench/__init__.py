@@ -19,10 +19,10 @@ from typing import Any
 import click
 
 from bot.cli.options import data_dir_option
+from measure.bench.cold import BASELINE_REF, SEEDS, SEEDS_QUESTION, baseline_tree, cold_ask, remove_tree
 from measure.bench.duplicates import phase_duplicates
 from measure.bench.phases import (
     QUESTIONS,
-    cold_ask,
     disk_bytes,
     in_fresh_process,
     isolated,
@@ -89,6 +89,7 @@ def run_bench(
     chroma_server: bool = False,
     wire_stories: int = 30,
     cold_runs: int = 10,
+    cold_baseline: str = BASELINE_REF,
     llm_dataset: Path | None = None,
     llm_model: Path | None = None,
     llm_rounds: int = 2,
@@ -109,8 +110,7 @@ def run_bench(
     if scale_chunks:
         where = archive or workdir / f"archive-{scale_chunks}"
         large = run_scale(where, workdir, scale_chunks, asked, log, fresh_articles, server=chroma_server)
-    log(f"cold start ({cold_runs} fresh processes) ...")
-    cold = cold_ask(newsbot, asked[0], runs=cold_runs)
+    cold = _cold(workdir, newsbot, asked[0], cold_runs, cold_baseline, log)
     model = _model_answers(llm_dataset, workdir, llm_model, llm_rounds, log) if llm_dataset else {}
     duplicates: dict[str, Any] = {}
     if wire_stories:
@@ -151,8 +151,9 @@ def run_bench(
         "retrieve_ms": queries["retrieve_ms"],
         "answer_ms": queries["answer_ms"],
         "large": large,
-        "cold_ask_s": round(statistics.median(cold), 3),
-        "cold_ask_runs_s": [round(c, 3) for c in cold],
+        "cold_ask_s": cold["new"]["p50"],
+        "cold_ask_runs_s": cold["new"]["runs_s"],
+        "cold_ask": cold,
         "model_answers": model,
         "peak_rss_mb": {
             "ingest": round(max(r["ours"]["peak_rss_mb"] for r in results), 1),
@@ -162,6 +163,23 @@ def run_bench(
         "disk_bytes_per_1k_chunks": round(disk / max(chunks, 1) * 1000),
         "duplicates": duplicates,
     }
+
+
+def _cold(workdir: Path, index: Path, question: str, runs: int, baseline_ref: str, log: Any) -> dict[str, Any]:
+    """Cold `newsbot ask` over an index of seeds/ (the bench's own when seeds/ is not there), new against
+    `baseline_ref` ("none": no baseline) in interleaved rounds."""
+    where = "bench"
+    if SEEDS.is_dir():
+        index, question, where = workdir / "cold-seeds", SEEDS_QUESTION, "seeds"
+        in_fresh_process(phase_ingest, SEEDS, index)
+    tree, error = (None, "no baseline asked for") if baseline_ref == "none" else baseline_tree(workdir, baseline_ref)
+    log(f"cold start: {runs} rounds of `newsbot ask`" + (f", each also at {baseline_ref}" if tree else f" ({error})"))
+    try:
+        figures = cold_ask(index, question, runs, tree)
+    finally:
+        if tree is not None and tree.is_relative_to(workdir):
+            remove_tree(tree)
+    return {"index": where, "baseline_ref": None if tree is None else baseline_ref, "baseline_error": error, **figures}
 
 
 def _model_answers(dataset_dir: Path, workdir: Path, model: Path | None, rounds: int, log: Any) -> dict[str, Any]:
@@ -213,6 +231,22 @@ def _model_rows(model: dict[str, Any]) -> list[tuple[str, str]]:
             f"p50 {model['speedup_p50']}x, p95 {model['speedup_p95']}x; same answers {model['same_answers']}",
         )
     )
+    return rows
+
+
+def _cold_rows(cold: dict[str, Any]) -> list[tuple[str, str]]:
+    new = cold["new"]
+    rows = [("cold `newsbot ask` p50 / p95", f"{new['p50']} / {new['p95']} s ({cold['rounds']} fresh processes)")]
+    if cold.get("baseline"):
+        base, spread = cold["baseline"], cold["ratio_per_round"]
+        rows += [
+            (f"  baseline {cold['baseline_ref']} p50 / p95", f"{base['p50']} / {base['p95']} s (same rounds)"),
+            (
+                "  new / baseline",
+                f"{spread['median']} (median of per-round ratios, {spread['min']}–{spread['max']}); "
+                f"of p50s {cold['ratio_p50']}; load {cold['load_avg_1min']['before']}–{cold['load_avg_1min']['after']}",
+            ),
+        ]
     return rows
 
 
@@ -273,10 +307,7 @@ def _table(result: dict[str, Any]) -> str:
     if result["model_answers"]:
         rows += _model_rows(result["model_answers"])
     rows += [
-        (
-            "cold `newsbot ask`",
-            f"{result['cold_ask_s']} s (median of {len(result['cold_ask_runs_s'])} fresh processes)",
-        ),
+        *_cold_rows(result["cold_ask"]),
         ("peak RSS ingest / query", f"{result['peak_rss_mb']['ingest']} / {result['peak_rss_mb']['query']} MB"),
         ("disk per 1,000 chunks", f"{result['disk_bytes_per_1k_chunks'] / 1e6:.2f} MB"),
     ]
@@ -339,7 +370,14 @@ def _table(result: dict[str, Any]) -> str:
     type=click.IntRange(1),
     default=10,
     show_default=True,
-    help="Fresh `newsbot ask` processes timed for the cold-start figure (its median).",
+    help="Rounds of fresh `newsbot ask` processes for the cold-start figure, each also running the baseline.",
+)
+@click.option(
+    "--cold-baseline",
+    default=BASELINE_REF,
+    show_default=True,
+    help="The cold ask's baseline: a git commit (checked out as a worktree in the work folder), a source tree's "
+    "folder, or `none`.",
 )
 @click.option(
     "--llm-dataset",
@@ -377,6 +415,7 @@ def bench_command(
     chroma_server: bool,
     wire_stories: int,
     cold_runs: int,
+    cold_baseline: str,
     llm_dataset: Path | None,
     llm_model: Path | None,
     llm_rounds: int,
@@ -407,6 +446,7 @@ def bench_command(
                 chroma_server=chroma_server,
                 wire_stories=wire_stories,
                 cold_runs=cold_runs,
+                cold_baseline=cold_baseline,
                 llm_dataset=llm_dataset,
                 llm_model=llm_model,
                 llm_rounds=llm_rounds,

@@ -6,8 +6,6 @@ import contextlib
 import os
 import resource
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -184,15 +182,3 @@ def phase_queries(data_dir: Path, questions: list[str]) -> dict[str, Any]:
 
 def disk_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-def cold_ask(data_dir: Path, question: str, runs: int = 10) -> list[float]:
-    """Seconds from process start to printed answer, for `runs` fresh `newsbot ask` processes."""
-    newsbot = Path(sys.executable).parent / "newsbot"
-    command = [str(newsbot)] if newsbot.exists() else [sys.executable, "-c", "from bot.cli.main import main; main()"]
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([*command, "ask", question, "--data-dir", str(data_dir)], capture_output=True, check=True)
-        times.append(time.perf_counter() - started)
-    return times

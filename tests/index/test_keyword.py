@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from index.keyword import ChunkRow, KeywordIndex
+from index.keyword import STOPWORDS, ChunkRow, KeywordIndex, analyse
 
 ROWS = [
     ChunkRow("a:0", "a", "Port strike\nDockworkers in Rotterdam walked out over pay.", 20240501, "Wire", "2024-05-01"),
@@ -93,3 +93,22 @@ def test_concurrent_writers_on_one_file_each_commit_whole_articles(tmp_path: Pat
     assert sorted(index.ids) == [f"x:{k}" for k in range(1 + 20 % 3)], "the newest seq wins, whole"
     assert [i for i, _ in index.search("zyq20", 5)] == sorted(index.ids)
     assert index.search("zyq19", 5) == []
+
+
+def test_the_analyser_gives_the_terms_bm25s_gave() -> None:
+    """Stored terms were made by bm25s's tokenizer; the analyser that replaced it must not change one."""
+    import json
+
+    import bm25s
+    import Stemmer
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [json.loads(line)["text"] for line in (root / "measure/gold/wire-blind/corpus.jsonl").open()]
+    texts += [p.read_text() for p in sorted((root / "seeds").iterdir())]
+    texts += ["", "   ", "I", "Don't STOP: the U.S. e-mail_id x2 résumé Straße 3.5% 1,000 — naïve", "a an the"]
+    expected = bm25s.tokenize(
+        texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False, return_ids=False
+    )
+    assert set(bm25s.stopwords.STOPWORDS_EN) == STOPWORDS
+    assert analyse(texts) == expected
+    assert [analyse([t])[0] for t in texts[-5:]] == expected[-5:]

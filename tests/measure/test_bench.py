@@ -7,6 +7,7 @@ import pytest
 
 from measure.bench import ratios
 from measure.bench.chroma_server import chroma_binary, free_port
+from measure.bench.cold import BASELINE_REF
 from tests.support.cli import run
 
 KEYS = {
@@ -23,6 +24,7 @@ KEYS = {
     "answer_ms",
     "cold_ask_s",
     "cold_ask_runs_s",
+    "cold_ask",
     "model_answers",
     "peak_rss_mb",
     "disk_bytes_per_1k_chunks",
@@ -65,6 +67,11 @@ def test_bench_json_has_every_figure(tmp_path: Path) -> None:
     assert figures["disk_bytes_per_1k_chunks"] > 0
     assert figures["duplicates"] == {}, "the wire phase is skipped (tests/measure/test_bench_duplicates.py runs it)"
     assert len(figures["cold_ask_runs_s"]) == 2 and min(figures["cold_ask_runs_s"]) <= figures["cold_ask_s"]
+    cold = figures["cold_ask"]
+    assert cold["index"] == "seeds" and cold["baseline_ref"] == BASELINE_REF, cold["baseline_error"]
+    assert len(cold["baseline"]["runs_s"]) == 2 and 0 < cold["baseline"]["p50"] <= cold["baseline"]["p95"]
+    spread = cold["ratio_per_round"]
+    assert cold["ratio_p50"] > 0 and 0 < spread["min"] <= spread["median"] <= spread["max"]
     assert figures["model_answers"] == {}, "no --llm-dataset, no model figures"
     assert list(tmp_path.glob("newsbot-bench-*")) == [], "the work folder is removed"
 
