@@ -14,7 +14,6 @@ kept in `--cache` (a read takes seconds on two cores, longer on a loaded machine
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from bot.settings import Settings
 from measure.eval.dataset import Dataset, load_dataset
 from measure.eval.metrics import is_yes_no, yes_no_stance
 from measure.eval.run import prepare_index
-from measure.fit_reader import auc, calibration_error, fit_logistic, odd, up_to_reading
+from measure.fit_reader import auc, calibration_error, fit_arguments, fit_logistic, odd, up_to_reading
 
 THRESHOLDS = (0.7, 0.8, 0.9)
 THRESHOLDS_ANSWERABLE = (0.3, 0.5, 0.7)
@@ -184,13 +183,7 @@ def score(reads: Reads, calibration: Calibration) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m measure.fit_model_reader", description=__doc__.split("\n")[0])
-    parser.add_argument("datasets", nargs="+", type=Path, help="gold set folders, fitted on or scored")
-    parser.add_argument("--fit", action="append", default=[], help="name of a set to fit on (repeatable)")
-    parser.add_argument("--odd-only", action="append", default=[], help="fit on this set's odd ids only")
-    parser.add_argument("--data-dir", type=Path, required=True, help="where the eval indexes live")
-    parser.add_argument("--out", type=Path, default=CALIBRATION, help="calibration file to write")
-    parser.add_argument("--dry-run", action="store_true", help="report only; do not write the calibration")
+    parser = fit_arguments("python -m measure.fit_model_reader", __doc__, CALIBRATION)
     parser.add_argument("--cache", type=Path, help="a folder keeping each set's margins")
     args = parser.parse_args(argv)
     settings = Settings.from_env(env_file=None, data_dir=args.data_dir, llm_setting="extractive")

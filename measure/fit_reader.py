@@ -275,14 +275,21 @@ def odd(query_id: str) -> bool:
     return int(re.sub(r"\D", "", query_id) or 0) % 2 == 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m measure.fit_reader", description=__doc__.split("\n")[0])
+def fit_arguments(prog: str, doc: str | None, out: Path) -> argparse.ArgumentParser:
+    """The options both fit scripts take: the gold sets, which to fit on (whole or odd ids), where their
+    indexes live, and the file the fit writes."""
+    parser = argparse.ArgumentParser(prog=prog, description=(doc or "").split("\n")[0])
     parser.add_argument("datasets", nargs="+", type=Path, help="gold set folders, fitted on or scored")
     parser.add_argument("--fit", action="append", default=[], help="name of a set to fit on (repeatable)")
     parser.add_argument("--odd-only", action="append", default=[], help="fit on this set's odd ids only")
     parser.add_argument("--data-dir", type=Path, required=True, help="where the eval indexes live")
-    parser.add_argument("--out", type=Path, default=WEIGHTS, help="weights file to write (default: the shipped one)")
-    parser.add_argument("--dry-run", action="store_true", help="report only; do not write weights")
+    parser.add_argument("--out", type=Path, default=out, help=f"file to write (default: the shipped {out.name})")
+    parser.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = fit_arguments("python -m measure.fit_reader", __doc__, WEIGHTS)
     parser.add_argument("--cache", type=Path, help="keep each set's features here (reused while the code is the same)")
     args = parser.parse_args(argv)
     settings = Settings.from_env(env_file=None, data_dir=args.data_dir, llm_setting="extractive")

@@ -1,0 +1,45 @@
+"""The model reader's fit: the stack learns which way the margin points, and the decision figures count what
+the gate would do (a verdict only where the estimate reaches the cut; the scorer only where the checks agree)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from measure.fit_model_reader import Reads, fit_stack, refusals, verdicts
+from measure.fit_reader import odd
+
+
+def test_the_stack_follows_the_margin_and_is_calibrated() -> None:
+    rng = np.random.default_rng(7)
+    margins = rng.normal(0.0, 1.5, 400)
+    labels = (rng.random(400) < 1 / (1 + np.exp(-2.0 * margins))).astype(int)
+    stack = fit_stack(list(margins), [0.5] * 400, list(labels))
+    assert stack.margin_weight == pytest.approx(2.0, rel=0.35)
+    p = np.asarray([stack.probability(m, 0.5) for m in margins])
+    assert abs(p.mean() - labels.mean()) < 0.03
+
+
+def test_verdicts_and_refusals_count_what_the_gate_would_do() -> None:
+    p = np.asarray([0.95, 0.05, 0.5, 0.92])
+    y = np.asarray([1.0, 0.0, 1.0, 0.0])
+    assert verdicts(p, y, 0.9) == {"coverage": 0.75, "precision": pytest.approx(2 / 3), "accuracy": 0.5}
+    confirmed = verdicts(p, y, 0.9, ["yes", None, "yes", "no"])
+    assert confirmed == {"coverage": 0.25, "precision": 1.0, "accuracy": 0.25}
+    assert refusals(np.asarray([0.2, 0.8, 0.4, 0.9]), np.asarray([0.0, 0.0, 1.0, 1.0]), 0.5) == {
+        "unanswerable_refused": 0.5,
+        "false_refusals": 0.5,
+    }
+
+
+def test_halves_split_both_reads_by_id() -> None:
+    reads = Reads("set", ["q1", "q2"], [1.0, -1.0], [0.6, 0.4], ["yes", None], [1, 0])
+    reads.answer_ids, reads.answer_margins, reads.answer_scorer, reads.answerable = (
+        ["q1", "q2", "q3"],
+        [1.0, 2.0, 3.0],
+        [0.1, 0.2, 0.3],
+        [1, 0, 1],
+    )
+    half = reads.half(odd, "odd")
+    assert half.ids == ["q1"] and half.rules == ["yes"] and half.answer_ids == ["q1", "q3"]
+    assert half.answer_margins == [1.0, 3.0] and half.answerable == [1, 1]
