@@ -149,34 +149,35 @@ def fit_stack(margins: list[float], scorer: list[float], labels: list[int]) -> S
     return Stack(float(weights[0]), float(weights[1]), float(model.bias - weights @ model.mean))
 
 
+def _read_figures(margins: list[float], scorer: list[float], labels: list[int], stack: Stack) -> dict[str, object]:
+    """AUC of one read's margin, of its stack and of the scorer alone, and the stack's calibration error."""
+    y = np.asarray(labels, float)
+    p = np.asarray([stack.probability(m, s) for m, s in zip(margins, scorer, strict=True)])
+    return {
+        "y": y,
+        "p": p,
+        "margin_auc": auc(np.asarray(margins), y),
+        "stack_auc": auc(p, y),
+        "stack_ece": calibration_error(p, y) if len(y) else None,
+        "scorer_auc": auc(np.asarray(scorer), y),
+    }
+
+
 def score(reads: Reads, calibration: Calibration) -> dict[str, object]:
-    y = np.asarray(reads.gold, float)
-    p = np.asarray([calibration.yes.probability(m, s) for m, s in zip(reads.margins, reads.scorer, strict=True)])
-    scorer = np.asarray(reads.scorer)
-    a = np.asarray(reads.answerable, float)
-    pa = np.asarray(
-        [
-            calibration.answerable.probability(m, s)
-            for m, s in zip(reads.answer_margins, reads.answer_scorer, strict=True)
-        ]
-    )
-    scorer_a = np.asarray(reads.answer_scorer)
+    answers = _read_figures(reads.answer_margins, reads.answer_scorer, reads.answerable, calibration.answerable)
+    yes = _read_figures(reads.margins, reads.scorer, reads.gold, calibration.yes)
+    a, pa, scorer_a = answers.pop("y"), answers.pop("p"), np.asarray(reads.answer_scorer)
+    y, p, scorer = yes.pop("y"), yes.pop("p"), np.asarray(reads.scorer)
     return {
         "set": reads.name,
         "questions_read": len(a),
         "answerable_share": float(a.mean()) if len(a) else None,
-        "answerable_margin_auc": auc(np.asarray(reads.answer_margins), a),
-        "answerable_stack_auc": auc(pa, a),
-        "answerable_stack_ece": calibration_error(pa, a) if len(a) else None,
-        "answerable_scorer_auc": auc(scorer_a, a),
+        **{f"answerable_{k}": v for k, v in answers.items()},
         **{f"model_refusals@{t}": refusals(pa, a, t) for t in THRESHOLDS_ANSWERABLE},
         **{f"scorer_refusals@{t}": refusals(scorer_a, a, t) for t in THRESHOLDS_ANSWERABLE},
         "yes_no": len(y),
         "always_yes": float(y.mean()) if len(y) else None,
-        "yes_margin_auc": auc(np.asarray(reads.margins), y),
-        "yes_stack_auc": auc(p, y),
-        "yes_stack_ece": calibration_error(p, y) if len(y) else None,
-        "yes_scorer_auc": auc(scorer, y),
+        **{f"yes_{k}": v for k, v in yes.items()},
         **{f"model_verdicts@{t}": verdicts(p, y, t) for t in THRESHOLDS},
         **{f"scorer_verdicts@{t}": verdicts(scorer, y, t, reads.rules) for t in THRESHOLDS},
     }
