@@ -52,6 +52,9 @@ class AnswerSettings(SettingsPart):
     verdict_min: float = Field(0.9, ge=0.5, le=1.0, validation_alias=env("NEWSBOT_VERDICT_MIN"))
     """Say "Yes —"/"No —" only when the reader's P(yes) or P(no) reaches this; else show what each source
     says and that it does not settle the question."""
+    anchor_phrases: bool = Field(True, validation_alias=env("NEWSBOT_ANCHOR_PHRASES"))
+    """Refuse a question naming something (a name, a quoted term, a model) that no retrieved sentence or title
+    holds as a phrase (`bot.core.understand.anchors.unheld`); sweep 0,1 to measure it."""
     overview_min: float = Field(0.05, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_MIN"))
     """An overview ("summarize …") quotes sentences the reader gives at least this P(answers); none: refused."""
     companion_ratio: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_COMPANION_RATIO"))

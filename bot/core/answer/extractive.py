@@ -73,7 +73,7 @@ class ExtractiveAnswerer:
         understanding = request.understanding
         if not ranking.candidates:
             return refusal(request, [], self.name)
-        anchored = not unanchored(ranking, understanding)
+        anchored = not unanchored(ranking, understanding, self.settings)
         if anchored and understanding.yes_no is not None:
             checked = self._yes_no(request, ranking)  # needs no ranking by meaning
             if checked is not None:

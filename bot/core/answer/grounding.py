@@ -60,7 +60,7 @@ def ground(
         for source in understanding.sources:
             required += [c for c in ranked if c.hit.chunk.source == source][:1]
     chosen = _select(required, ranked, limit)
-    refuse = unanchored(ranking, understanding) or (
+    refuse = unanchored(ranking, understanding, settings) or (
         not answerable(request, reading, settings) and not any(c.supported for c in claims)
     )
     return Grounding(kind, ranked, _in_article_order(chosen), refuse, claims, rule_verdict)

@@ -64,7 +64,7 @@ def gather(request: Request, embedder: Embedder, reader: Reader, settings: Answe
     ranking = evidence.rank_request(request, embedder, SEMANTIC_WEIGHT, OVERVIEW_SHORTLIST)
     ranked = read(reader, request, ranking).ranked if ranking.candidates else []
     closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
-    if not ranked or unanchored(ranking, request.understanding) or ranked[0].score < settings.overview_min:
+    if not ranked or unanchored(ranking, request.understanding, settings) or ranked[0].score < settings.overview_min:
         return Overview(ranked, [], closest)
     facts = key_facts(ranked, settings.overview_min)
     facts.sort(key=lambda c: (c.hit.chunk.date or "", c.article_id, c.start))

@@ -15,16 +15,17 @@ Six kinds, read by rules from the question:
   part of a date, **quoted** — a term in quotation marks: what the question is about, by name.
 
 The gate (`bot.core.answer.gate`) refuses when a publication, qualifier or model anchor's words appear
-nowhere in the retrieved text (`missing`). Names, numbers and quoted terms are read for the reader, which
-weighs whether the answering sentence, or its article, holds each whole: a question about "the Nine Years'
-Treaty" answered by a sentence about the Ten Years' Treaty lacks one.
+nowhere in the retrieved text (`missing`), and when a name, quoted term or model appears in no retrieved
+sentence or title as a phrase (`unheld`): the words of "the Nine Years' Treaty" are all in an article about
+the Ten Years' Treaty, the phrase is not. Names, numbers and quoted terms are also features the reader
+weighs (whether the answering sentence, or its article, holds each).
 An indexed source is never an anchor: it is metadata, matched by `sources`, not text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.core.text import stems
@@ -33,10 +34,12 @@ from bot.core.understand.sources import SourceMention
 PUBLICATION, QUALIFIER, MODEL = "publication", "qualifier", "model"
 NAME, NUMBER, QUOTED = "name", "number", "quoted"
 PER_ARTICLE = frozenset({NAME, NUMBER, QUOTED})
-"""Kinds read from any capitalised run, figure or quotation. They are no rule: as one, they refused 33 of 137
-answerable dev questions (multi-hop questions name things spread over chunks that were not all retrieved,
-and quote paraphrases). Whether the answering sentence, or its article, holds them whole is a feature the
-reader weighs (`bot.core.read.features`)."""
+"""Kinds read from any capitalised run, figure or quotation. Whether the answering sentence, or its article,
+holds them whole is a feature the reader weighs (`bot.core.read.features`); as a rule per article they
+refused 33 of 137 answerable dev questions (multi-hop questions name things spread over several articles)."""
+PHRASE_KINDS = frozenset({NAME, QUOTED, MODEL})
+"""Kinds `unheld` looks for as phrases in everything retrieved. Numbers are left out: a figure is written
+many ways ("$1.5 billion", "1.5bn") and a single digit is in every article."""
 
 _NAME = r"[‘'\"“]?(?=[\w&.’'-]*[A-Z])[A-Z0-9][\w&.’'-]*(?:\s+(?:of\s+|de\s+|&\s+)?[A-Z][\w&.’'-]*)*[’'\"”]?"
 _LIST = rf"{_NAME}(?:(?:\s*,\s*(?:the\s+)?{_NAME})*\s*,?\s+and\s+(?:the\s+)?{_NAME})?"
@@ -72,6 +75,8 @@ _NOT_NAMES = frozenset(
 )
 """Capitalised words that are question syntax, not names ("Did", "According")."""
 _LEADING = frozenset("the a an".split())
+_WORD = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,26 @@ def missing(found: Sequence[Anchor], present: set[str]) -> list[Anchor]:
     """The rule's anchors (publication, qualifier, model) some of whose words `present` (stems of the
     retrieved text) lacks."""
     return [a for a in found if a.kind not in PER_ARTICLE and not a.terms <= present]
+
+
+def unheld(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[str] = PHRASE_KINDS) -> list[Anchor]:
+    """The anchors of `kinds` with a part that no text holds as a phrase: its words in order, case, quotes
+    and punctuation aside. A name with a possessive inside is two parts, each looked for alone ("Volterra's
+    Brookmere factory" is about "Volterra" and "Brookmere", whichever way an article words it)."""
+    wanted = [(a, parts) for a in found if a.kind in kinds and (parts := _parts(a.text))]
+    if not wanted:
+        return []
+    held = " | ".join(" ".join(_words(text)) for text in texts)
+    held = f" {held} "
+    return [a for a, parts in wanted if not all(f" {part} " in held for part in parts)]
+
+
+def _parts(text: str) -> list[str]:
+    return [" ".join(words) for piece in _POSSESSIVE.split(text) if (words := _words(piece))]
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_POSSESSIVE.sub(" ", text.replace("’", "'")).lower())
 
 
 def _phrases(question: str, taken: list[tuple[int, int]], claimed: set[int]) -> list[Anchor]:

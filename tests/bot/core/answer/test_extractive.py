@@ -99,3 +99,16 @@ def test_summarize_the_story_gives_several_cited_dated_facts(seeded_pipeline, se
 def test_an_overview_of_something_not_indexed_is_refused(seeded_pipeline) -> None:
     answer = seeded_pipeline.answer("Catch me up on the Nokia 6G trials in Finland.")
     assert answer.refused and answer.citations == []
+
+
+def test_a_name_the_articles_hold_only_in_pieces_is_refused(seeded_settings, embedder) -> None:
+    """"Huawei" and "Commission" are both in the seeds, "Huawei Commission" is not: the question is about
+    something else, and the phrase check (NEWSBOT_ANCHOR_PHRASES) refuses it; without it the words are all
+    there and the reader answers."""
+    from bot.core.pipeline import Pipeline
+
+    question = "Where did Huawei Commission open a cybersecurity center?"
+    checked = Pipeline(seeded_settings, embedder=embedder).answer(question)
+    assert checked.refused and checked.citations == []
+    unchecked = Pipeline(seeded_settings.with_overrides(anchor_phrases=False), embedder=embedder).answer(question)
+    assert not unchecked.refused and unchecked.citations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from bot.core.answer.evidence import Ranking, candidates
-from bot.core.answer.gate import answerable, decide_verdict, read
+from bot.core.answer.gate import answerable, decide_verdict, read, unanchored
 from bot.core.answer.terms import QuestionTerms
 from bot.core.answer.verdict import ClaimEvidence
 from bot.core.models import Citation, Hit
@@ -104,3 +104,20 @@ def test_a_reader_that_reads_the_sentences_settles_what_the_checks_leave_open() 
     assert decide_verdict(ModelLike(0.9, yes=0.05), request, unsupported, settings) == "no"
     assert decide_verdict(ModelLike(0.9, yes=0.5), request, unsupported, settings) is None
     assert decide_verdict(ModelLike(0.9, yes=0.95), request, unsupported, AnswerSettings(verdict_min=0.97)) is None
+
+
+def test_a_name_held_only_in_pieces_refuses_a_question_one_article_answers() -> None:
+    """"Acme" and "Northern" are both retrieved, "Acme Northern" is not: a one-article question about it is
+    about something else. A yes/no question draws on several articles, so the phrase check leaves it to the
+    claim checks; the setting turns the check off."""
+    text = "Acme raised its prices at the Boulder store. Northern shops kept theirs."
+    found = [Hit(Chunk("a", 0, text, 0, len(text), title="Acme prices", source="Daily"), 0.9)]
+    ranking = ranking_of(found)
+
+    def refused(question: str, settings: AnswerSettings) -> bool:
+        return unanchored(ranking, Request.of(question, found).understanding, settings)
+
+    assert refused("How much did Acme Northern raise its prices?", AnswerSettings())
+    assert not refused("How much did Acme raise its prices at the Boulder store?", AnswerSettings())
+    assert not refused("Did Acme Northern raise its prices?", AnswerSettings())
+    assert not refused("How much did Acme Northern raise its prices?", AnswerSettings(anchor_phrases=False))
