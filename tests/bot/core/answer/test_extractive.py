@@ -102,7 +102,7 @@ def test_an_overview_of_something_not_indexed_is_refused(seeded_pipeline) -> Non
 
 
 def test_a_name_the_articles_hold_only_in_pieces_is_refused(seeded_settings, embedder) -> None:
-    """"Huawei" and "Commission" are both in the seeds, "Huawei Commission" is not: the question is about
+    """ "Huawei" and "Commission" are both in the seeds, "Huawei Commission" is not: the question is about
     something else, and the phrase check (NEWSBOT_ANCHOR_PHRASES) refuses it; without it the words are all
     there and the reader answers."""
     from bot.core.pipeline import Pipeline

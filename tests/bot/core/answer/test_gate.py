@@ -107,7 +107,7 @@ def test_a_reader_that_reads_the_sentences_settles_what_the_checks_leave_open() 
 
 
 def test_a_name_held_only_in_pieces_refuses_a_question_one_article_answers() -> None:
-    """"Acme" and "Northern" are both retrieved, "Acme Northern" is not: a one-article question about it is
+    """ "Acme" and "Northern" are both retrieved, "Acme Northern" is not: a one-article question about it is
     about something else. A yes/no question draws on several articles, so the phrase check leaves it to the
     claim checks; the setting turns the check off."""
     text = "Acme raised its prices at the Boulder store. Northern shops kept theirs."
