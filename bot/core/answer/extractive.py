@@ -73,15 +73,16 @@ class ExtractiveAnswerer:
         understanding = request.understanding
         if not ranking.candidates:
             return refusal(request, [], self.name)
-        anchored = not unanchored(ranking, understanding, self.settings)
-        if anchored and understanding.yes_no is not None:
+        if unanchored(ranking, understanding, self.settings):  # before any reading: a model reader costs seconds
+            return refusal(request, see_also((c.hit, c.text, round(c.score, 4)) for c in ranking.ranked), self.name)
+        if understanding.yes_no is not None:
             checked = self._yes_no(request, ranking)  # needs no ranking by meaning
             if checked is not None:
                 return checked
         reading = read(self.reader, request, ranking)
         ranked = reading.ranked
         closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
-        if not anchored or not answerable(request, reading, self.settings):
+        if not answerable(request, reading, self.settings):
             return refusal(request, closest, self.name)
         kind = understanding.answer_type
         if kind in {types.PERSON, types.ORGANISATION}:

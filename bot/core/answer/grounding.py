@@ -47,6 +47,8 @@ def ground(
     understanding = request.understanding
     kind = understanding.answer_type
     ranking = evidence.rank_request(request, embedder, SEMANTIC_WEIGHT, SHORTLIST)
+    if ranking.candidates and unanchored(ranking, understanding, settings):
+        return Grounding(kind, ranking.ranked, [], True, [], None)  # refused before any reader's model call
     claims: list[ClaimEvidence] = []
     rule_verdict = None
     if understanding.yes_no is not None and ranking.candidates:
@@ -60,9 +62,7 @@ def ground(
         for source in understanding.sources:
             required += [c for c in ranked if c.hit.chunk.source == source][:1]
     chosen = _select(required, ranked, limit)
-    refuse = unanchored(ranking, understanding, settings) or (
-        not answerable(request, reading, settings) and not any(c.supported for c in claims)
-    )
+    refuse = not answerable(request, reading, settings) and not any(c.supported for c in claims)
     return Grounding(kind, ranked, _in_article_order(chosen), refuse, claims, rule_verdict)
 
 

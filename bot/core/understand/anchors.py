@@ -77,6 +77,8 @@ _NOT_NAMES = frozenset(
 _LEADING = frozenset("the a an".split())
 _WORD = re.compile(r"[^\W_]+")
 _POSSESSIVE = re.compile(r"['’]s\b", re.IGNORECASE)
+_JOINT = re.compile(r"\s*(?:['’]s\b|\bof\b|\bde\b|&)\s*", re.IGNORECASE)
+_ACRONYM = re.compile(r"[A-Z]{2,5}s?")
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,9 @@ def missing(found: Sequence[Anchor], present: set[str]) -> list[Anchor]:
 
 def unheld(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[str] = PHRASE_KINDS) -> list[Anchor]:
     """The anchors of `kinds` with a part that no text holds as a phrase: its words in order, case, quotes
-    and punctuation aside. A name with a possessive inside is two parts, each looked for alone ("Volterra's
-    Brookmere factory" is about "Volterra" and "Brookmere", whichever way an article words it)."""
+    and punctuation aside. A possessive or "of" splits a name into parts, each looked for alone ("Volterra's
+    Brookmere factory" is about "Volterra" and "Brookmere", "the CEO of Hallstead" about "Hallstead",
+    whichever way an article words it); an acronym is no part, articles spell them out ("chief executive")."""
     wanted = [(a, parts) for a in found if a.kind in kinds and (parts := _parts(a.text))]
     if not wanted:
         return []
@@ -136,7 +139,8 @@ def unheld(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[str] 
 
 
 def _parts(text: str) -> list[str]:
-    return [" ".join(words) for piece in _POSSESSIVE.split(text) if (words := _words(piece))]
+    pieces = _JOINT.split(text)
+    return [" ".join(words) for piece in pieces if not _ACRONYM.fullmatch(piece) and (words := _words(piece))]
 
 
 def _words(text: str) -> list[str]:

@@ -425,7 +425,7 @@ def hybrid_for(server: ScriptedOpenAIServer, tmp_path: Path, *script: Reply) -> 
 def test_the_hybrid_answers_a_who_question_with_the_extractive_name_without_the_model(server, tmp_path) -> None:
     body = "Chief executive Mira Lindqvist said the fault came from a sensor supplier. The recall began in May."
     chunk = Chunk(
-        "recall", 0, body, 0, len(body), title="Hallstead recalls robots", date="2026-03-02", source="Reuters"
+        "recall", 0, body, 0, len(body), title="Hallstead Robotics recalls robots", date="2026-03-02", source="Reuters"
     )
     answer = hybrid_for(server, tmp_path, Reply(text="Sam Altman [1].")).answer(
         Request.of("Who is the chief executive of Hallstead Robotics?", [Hit(chunk, 0.9)])

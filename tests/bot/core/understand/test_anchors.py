@@ -105,6 +105,9 @@ TEN_YEARS = "Calderia and Vessmark signed the Ten Years' Treaty on February 13, 
         ("What did he call “the lost decade”?", ["He spoke of a lost decade."], ["the lost decade"]),
         ("What did he call “the lost decade”?", ["He called it “the lost decade.”"], []),
         ("How many tonnes did the port ship in 2019?", ["The port shipped 4 tonnes in 2018."], []),  # no numbers
+        ("Who is the CEO of Hallstead?", ["Chief executive Mira Lindqvist of Hallstead Robotics"], []),
+        ("Who is the Governor of Bank of England?", ["The Bank's governor, in England"], []),
+        ("Who is the Governor of Bank of Wales?", ["The Bank's governor, in England"], ["Governor of Bank of Wales"]),
     ],
 )
 def test_a_name_must_be_held_as_a_phrase(question: str, texts: list[str], unheld_texts: list[str]) -> None:
