@@ -186,9 +186,14 @@ def score(reads: Reads, calibration: Calibration) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     parser = fit_arguments("python -m measure.fit_model_reader", __doc__, CALIBRATION)
     parser.add_argument("--cache", type=Path, help="a folder keeping each set's margins")
+    parser.add_argument(
+        "--reader", default="local", help="the model that reads: local (bundled, default) or openai:<model>"
+    )
     args = parser.parse_args(argv)
+    if args.reader != "local" and not args.reader.startswith("openai"):
+        parser.error("--reader is local or openai:<model>")
     settings = Settings.from_env(env_file=None, data_dir=args.data_dir, llm_setting="extractive")
-    reader = make_reader(settings.answer.model_copy(update={"reader": "local"}))
+    reader = make_reader(settings.answer.model_copy(update={"reader": args.reader}), access=settings.openai)
     assert isinstance(reader, ModelReader)
     fit_on, scored = [], []
     for path in args.datasets:

@@ -42,9 +42,13 @@ class AnswerSettings(SettingsPart):
     local_model: Path | None = Field(None, validation_alias=env("NEWSBOT_LOCAL_MODEL"))
     local_threads: int = Field(1, ge=1, le=256, validation_alias=env("NEWSBOT_LOCAL_THREADS"))
     local_context: int = Field(4096, ge=512, validation_alias=env("NEWSBOT_LOCAL_CONTEXT"))
-    reader: str = Field("scorer", pattern="^(scorer|local)$", validation_alias=env("NEWSBOT_READER"))
-    """`scorer` (offline, features and fitted weights) or `local` (the scorer, and the bundled model reads
-    yes/no questions: `bot/core/read/model.py`)."""
+    reader: str = Field("scorer", pattern=r"^(scorer|local|openai(:\S+)?)$", validation_alias=env("NEWSBOT_READER"))
+    """`scorer` (offline, features and fitted weights), `local` (the scorer, and the bundled model reads
+    answerability and yes/no questions: `bot/core/read/model.py`) or `openai:<model>` (the same reads by any
+    OpenAI-compatible model that returns log-probabilities; `openai` alone: the `NEWSBOT_LLM` model)."""
+    reader_calibration: Path | None = Field(None, validation_alias=env("NEWSBOT_READER_CALIBRATION"))
+    """The model reader's calibration (default: the shipped one, fitted for the bundled model); another
+    model's margins have another scale: fit it with `python -m measure.fit_model_reader --reader ...`."""
     reader_weights: Path | None = Field(None, validation_alias=env("NEWSBOT_READER_WEIGHTS"))
     """Another weights file for the `scorer` reader (default: the one shipped, `bot/core/read/weights.json`)."""
     answerable_min: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_ANSWERABLE_MIN"))

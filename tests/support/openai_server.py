@@ -28,7 +28,8 @@ class Reply:
 
     `text` is the assistant message; `status` != 200 sends an OpenAI-style error with `error`
     as its message; `hang_s` waits before answering (a stuck server); `body` replaces the whole
-    response body verbatim (garbage); `headers` are added (e.g. `retry-after-ms`).
+    response body verbatim (garbage); `headers` are added (e.g. `retry-after-ms`); `top_logprobs` (token →
+    log-probability) answers a request for the first token's log-probabilities, as OpenAI does.
     """
 
     text: str = ""
@@ -37,6 +38,7 @@ class Reply:
     hang_s: float = 0.0
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    top_logprobs: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -141,13 +143,19 @@ def embeddings_body(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def completion_body(text: str) -> dict[str, Any]:
+def completion_body(text: str, top_logprobs: dict[str, float] | None = None) -> dict[str, Any]:
+    choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+    if top_logprobs:
+        first = max(top_logprobs, key=lambda t: top_logprobs[t])
+        alternatives = [{"token": t, "logprob": lp, "bytes": None} for t, lp in top_logprobs.items()]
+        position = {"token": first, "logprob": top_logprobs[first], "bytes": None, "top_logprobs": alternatives}
+        choice["logprobs"] = {"content": [position], "refusal": None}
     return {
         "id": "chatcmpl-scripted",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": MODEL,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "choices": [choice],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
 
@@ -214,7 +222,8 @@ def _handler_for(server: ScriptedOpenAIServer) -> type[BaseHTTPRequestHandler]:
             elif body.get("stream"):
                 self._stream(reply)
             else:
-                self._json(200, completion_body(reply.text), reply.headers)
+                wanted = reply.top_logprobs if body.get("logprobs") else None
+                self._json(200, completion_body(reply.text, wanted), reply.headers)
 
         def _stream(self, reply: Reply) -> None:
             self.send_response(200)

@@ -23,8 +23,9 @@ class Answerer(Protocol):
 
 def _extractive(settings: CoreSettings, embedder: Embedder) -> Answerer:
     from bot.core.answer.extractive import ExtractiveAnswerer
+    from bot.core.read.factory import make_reader
 
-    return ExtractiveAnswerer(embedder, settings.answer)
+    return ExtractiveAnswerer(embedder, settings.answer, make_reader(settings.answer, access=settings.openai))
 
 
 def _openai(settings: CoreSettings, embedder: Embedder) -> Answerer:

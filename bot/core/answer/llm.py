@@ -136,7 +136,7 @@ class LLMAnswerer:
         self._embedder = embedder
         self._verifier = Verifier(embedder, judge)
         self._extractive = extractive
-        self._reader = reader or make_reader(settings.answer)
+        self._reader = reader or make_reader(settings.answer, access=settings.openai)
 
     def evidence_block(self, evidence: Sequence[Candidate]) -> str:
         """The numbered evidence sentences, each with its article's title, publication and date."""

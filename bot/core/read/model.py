@@ -1,7 +1,7 @@
-"""A language model as a reader (`NEWSBOT_READER=local`): the bundled model reads, and the log-probabilities of
-"Yes" and "No" as the first token of its reply (one prompt evaluation, no generation) are stacked with the
-scorer's own estimate by a logistic model fitted on the gold sets (`measure/fit_model_reader.py`, written to
-`model_calibration.json`). Two reads, each one short prompt:
+"""A language model as a reader (`NEWSBOT_READER=local`, or `openai:<model>` through `remote`): the model reads,
+and the log-probabilities of "Yes" and "No" as the first token of its reply (one prompt evaluation, no
+generation) are stacked with the scorer's own estimate by a logistic model fitted on the gold sets
+(`measure/fit_model_reader.py`, written to `model_calibration.json`). Two reads, each one short prompt:
 - whether the best sentence answers the question (`read_answers`): P(the evidence answers it at all). The
   scorer's features cannot tell an on-topic sentence from an answer ("What religion was X?" against a
   sentence that mentions X); the model reads the pair;
@@ -93,7 +93,10 @@ class ModelReader:
     name = "local"
     originates = True
 
-    def __init__(self, scorer: Reader, model: FirstToken, calibration: Calibration, settings: AnswerSettings) -> None:
+    def __init__(
+        self, scorer: Reader, model: FirstToken, calibration: Calibration, settings: AnswerSettings, name: str = "local"
+    ) -> None:
+        self.name = name
         self._scorer = scorer
         self._model = model
         self._calibration = calibration
