@@ -15,7 +15,12 @@ if TYPE_CHECKING:
 
 
 @click.command("digest")
-@click.option("--since", default="24h", show_default=True, help="A date (2024-05-01) or a span back (24h, 7d, 2w).")
+@click.option(
+    "--since",
+    default="24h",
+    show_default=True,
+    help="A date (2024-05-01) or a span back from now in UTC (24h, 7d, 2w).",
+)
 @click.option("--until", default=None, metavar="YYYY-MM-DD", help="Only articles dated on or before.")
 @click.option("--topic", default=None, help="Only stories about this topic.")
 @click.option("--post", "channel", default=None, metavar="CHANNEL", help="Post the digest to this Slack channel.")

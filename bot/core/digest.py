@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.core.errors import QuestionError
 from bot.core.models import Citation
@@ -23,8 +23,10 @@ MAX_STORIES = 40
 TOP_K = 80
 
 
-def resolve_since(value: str, today: date | None = None) -> str:
-    """An ISO date from "2024-05-01" or a span back from today ("24h", "7d", "2w"); articles carry dates only."""
+def resolve_since(value: str, now: datetime | None = None) -> str:
+    """The first day of a window, ISO: a date as given, or the UTC day a span ("24h", "7d") back from `now`
+    (aware; default the current time) falls on. Articles carry dates only, so that whole day is in: the
+    window never loses its oldest hours, and it is the same on a server in any time zone."""
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
@@ -33,7 +35,10 @@ def resolve_since(value: str, today: date | None = None) -> str:
         span = parse_period(value)
     except PeriodError:
         raise QuestionError(f"--since {value!r}: give a date (2024-05-01) or a span back, {FORMAT}") from None
-    return ((today or date.today()) - span).isoformat()
+    moment = datetime.now(UTC) if now is None else now
+    if moment.tzinfo is None:
+        raise ValueError("resolve_since needs an aware `now`: a naive one would be read in the local time zone")
+    return (moment.astimezone(UTC) - span).date().isoformat()
 
 
 @dataclass(frozen=True)
