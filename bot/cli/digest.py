@@ -71,6 +71,8 @@ def digest_command(
 
 
 def render_digest(digest: Digest) -> str:
+    from bot.core.stories import shown_title
+
     about = f" on {digest.topic}" if digest.topic else ""
     head = f"Digest{about} since {digest.since}" + (f" until {digest.until}" if digest.until else "")
     if not digest.stories:
@@ -78,7 +80,8 @@ def render_digest(digest: Digest) -> str:
     lines = [f"{head} — {_count(len(digest.stories))}", ""]
     for story in digest.stories:
         c = story.citation
-        lines.append(f"• {story.title} — {story.source}, {story.date or 'undated'} [{c.n}]")
+        title = shown_title(c)
+        lines.append(f"• {title + ' — ' if title else ''}{story.source}, {story.date or 'undated'} [{c.n}]")
         lines.append(f"    “{c.quote}”")
         if story.also_in:
             lines.append(f"    also carried by: {', '.join(story.also_in)}")

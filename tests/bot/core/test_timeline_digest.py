@@ -12,7 +12,9 @@ import pytest
 
 from bot.core.digest import build_digest, resolve_since
 from bot.core.errors import QuestionError
+from bot.core.models import Citation
 from bot.core.retrieve import HybridRetriever
+from bot.core.stories import shown_title
 from bot.core.timeline import build_timeline
 from index.ingest import ingest
 from index.store import Store
@@ -114,3 +116,23 @@ def test_an_article_dated_on_the_first_day_of_the_window_is_in_it(retriever: Hyb
     assert nine_days.since == "2019-03-27" and {s.source for s in nine_days.stories} >= {"Wire A", "Paper E"}
     eight_days = build_digest(retriever.store, retriever, since=resolve_since("8d", now))
     assert [s.source for s in eight_days.stories] == ["Paper E"]
+
+
+LEDE = "Farmers in Kansas reported a record wheat harvest this year."
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Harvest beats forecasts", "Harvest beats forecasts"),
+        ("Farmers in Kansas", "Farmers in Kansas"),
+        (LEDE, ""),
+        ("farmers in  Kansas reported a record wheat harvest this year", ""),
+        ("Farmers in Kansas reported a record…", ""),
+        ("", ""),
+    ],
+    ids=["own title", "headline the lede begins with", "the lede", "the lede unpunctuated", "the lede cut", "none"],
+)
+def test_an_entry_shows_its_title_unless_its_quote_says_it(title: str, shown: str) -> None:
+    citation = Citation(1, "a1", title, "2019-03-27", "Paper D", "", LEDE, "a1:0", 1.0)
+    assert shown_title(citation) == shown
