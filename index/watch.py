@@ -31,30 +31,16 @@ from index.loaders import load_fetched
 from index.loaders.errors import LoaderError
 from index.loaders.fetch import fetch
 from index.models import Article, LoadError
+from index.period import format_period
 from index.settings import IndexSettings, OpenAISettings
 
 log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class WatchError(NewsbotError):
-    """A watch request the user can fix (a bad period, an unreadable config file)."""
-
-
-def parse_period(value: str) -> float:
-    """Seconds in "90", "30s", "15m", "2h" or "1d"."""
-    text = value.strip().lower()
-    unit = text[-1:] if text[-1:] in UNITS else "s"
-    number = text[:-1] if text[-1:] in UNITS else text
-    try:
-        seconds = float(number) * UNITS[unit]
-    except ValueError:
-        raise WatchError(f"--every {value!r}: give a number with s, m, h or d, e.g. 15m") from None
-    if seconds <= 0:
-        raise WatchError(f"--every {value!r}: the period must be positive")
-    return seconds
+    """A watch request the user can fix (an unreadable config file)."""
 
 
 def read_config(path: Path) -> tuple[list[str], str | None]:
@@ -162,7 +148,7 @@ class Watcher:
             feed.last_status = line
             self.state.save(self.path)
         took = time.time() - started
-        self.say(f"watch {url} {line} ({took:.1f}s); next poll in {_human(delay)}")
+        self.say(f"watch {url} {line} ({took:.1f}s); next poll in {format_period(timedelta(seconds=delay))}")
         return delay
 
     def _poll(self, feed: FeedState) -> str:
@@ -233,10 +219,3 @@ class Watcher:
 
 def _job_id(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
-
-
-def _human(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{int(seconds // size)}{unit}"
-    return f"{seconds:g}s"

@@ -51,6 +51,8 @@ def timeline_command(topic: str, since: str | None, until: str | None, as_json: 
 
 
 def render_timeline(timeline: Timeline) -> str:
+    from bot.core.stories import shown_title
+
     window = " ".join(
         p
         for p in (
@@ -66,7 +68,8 @@ def render_timeline(timeline: Timeline) -> str:
     for entry in timeline.entries:
         c = entry.citation
         lines.append(f"{entry.date or 'undated':<10}  [{c.n}] {c.quote}")
-        lines.append(f"{'':<10}      — {c.title}, {c.source}" + (f" ({c.url})" if c.url else ""))
+        byline = ", ".join(part for part in (shown_title(c), c.source) if part)
+        lines.append(f"{'':<10}      — {byline}" + (f" ({c.url})" if c.url else ""))
         if c.also_in:
             lines.append(f"{'':<10}      also carried by: {', '.join(c.also_in)}")
     return "\n".join(lines)

@@ -13,7 +13,7 @@ from bot.cli.options import data_dir_option, fail, load_settings
 
 @click.command("watch")
 @click.argument("feeds", nargs=-1)
-@click.option("--every", default=None, help="Poll period: 30s, 15m, 2h, 1d (default 15m, or `every:` in --config).")
+@click.option("--every", default=None, help="Poll period: 30s, 15m, 2h, 1d, 1w (default 15m, or `every:` in --config).")
 @click.option(
     "--config",
     "config",
@@ -33,7 +33,8 @@ def watch_command(
     the poll in progress finish) resumes where it stopped.
     """
     from index.errors import NewsbotError
-    from index.watch import Watcher, parse_period, read_config
+    from index.period import parse_period
+    from index.watch import Watcher, read_config
 
     urls = list(feeds)
     try:
@@ -41,7 +42,7 @@ def watch_command(
             listed, configured_every = read_config(config)
             urls += listed
             every = every or configured_every
-        period = parse_period(every or "15m")
+        period = parse_period(every or "15m", what="--every", bare="s").total_seconds()
     except NewsbotError as exc:
         raise click.UsageError(str(exc)) from None
     if not urls:

@@ -7,34 +7,38 @@ of the topic. Wire copies are one story, named with the outlets that also carrie
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 
 from bot.core.errors import QuestionError
 from bot.core.models import Citation
 from bot.core.retrieve import Filters, HybridRetriever
 from bot.core.stories import best_sentence, coverage, story_key, topic_terms
 from index.models import Chunk
+from index.period import FORMAT, PeriodError, parse_period
 from index.store import Store
 
 MAX_STORIES = 40
 TOP_K = 80
-_RELATIVE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
-_HOURS = {"h": 1, "d": 24, "w": 24 * 7}
 
 
-def resolve_since(value: str, today: date | None = None) -> str:
-    """An ISO date from "2024-05-01" or a span back from today ("24h", "7d", "2w"); articles carry dates only."""
-    match = _RELATIVE.match(value)
-    if match:
-        hours = int(match.group(1)) * _HOURS[match.group(2).lower()]
-        return ((today or date.today()) - timedelta(hours=hours)).isoformat()
+def resolve_since(value: str, now: datetime | None = None) -> str:
+    """The first day of a window, ISO: a date as given, or the UTC day a span ("24h", "7d") back from `now`
+    (aware; default the current time) falls on. Articles carry dates only, so that whole day is in: the
+    window never loses its oldest hours, and it is the same on a server in any time zone."""
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise QuestionError(f"--since {value!r}: give a date (2024-05-01) or a span (24h, 7d, 2w)") from None
+        pass
+    try:
+        span = parse_period(value)
+    except PeriodError:
+        raise QuestionError(f"--since {value!r}: give a date (2024-05-01) or a span back, {FORMAT}") from None
+    moment = datetime.now(UTC) if now is None else now
+    if moment.tzinfo is None:
+        raise ValueError("resolve_since needs an aware `now`: a naive one would be read in the local time zone")
+    return (moment.astimezone(UTC) - span).date().isoformat()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""What timelines and digests share: a topic's terms, a story's key, and one cited sentence per story.
+"""What timelines and digests share: a topic's terms, a story's key, one cited sentence per story, and the
+title an entry shows with it.
 
 A story is the group of wire copies of one article (`Chunk.story_id`, assigned at ingest); an article
 that never had a copy is its own story. The sentence chosen for a story is the one that carries the
@@ -17,6 +18,16 @@ from index.sentences import sentence_spans
 
 LEAD_BONUS = 0.05
 """Per position earlier in the article, a sentence gains this much over one further down (up to 5 places)."""
+
+
+def shown_title(citation: Citation) -> str:
+    """The title an entry shows beside its quote, or "" when the quote already says it: a plain-text
+    article's title is its first sentence (cut with "…" when long), which is also the lede a digest quotes."""
+    title = " ".join(citation.title.split()).casefold()
+    quote = " ".join(citation.quote.split()).casefold()
+    if title.endswith("…"):
+        return "" if quote.startswith(title[:-1]) else citation.title
+    return "" if quote.rstrip(".!?") == title.rstrip(".!?") else citation.title
 
 
 def story_key(chunk: Chunk) -> str:

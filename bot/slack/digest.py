@@ -9,7 +9,8 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.digest import Digest
+from bot.core.digest import Digest, DigestStory
+from bot.core.stories import shown_title
 from bot.slack import credentials, mrkdwn
 from bot.slack.render import SlackMessage, packed_message
 from bot.slack.settings import SlackSettings
@@ -33,11 +34,14 @@ def render_digest(digest: Digest) -> SlackMessage:
     heading = f"*What is new{about}* ({window}, {_count(len(digest.stories))})"
     if not digest.stories:
         return packed_message(heading, ["Nothing new in the indexed articles."])
-    entries = [
-        f"*{mrkdwn.escape(s.title)}* — {mrkdwn.escape(s.date or 'undated')}\n{cited(s.citation)}"
-        for s in digest.stories
-    ]
-    return packed_message(heading, entries)
+    return packed_message(heading, [_entry(story) for story in digest.stories])
+
+
+def _entry(story: DigestStory) -> str:
+    """The story's title and date, then its quote cited by source (the title is said once, in bold)."""
+    title, when = shown_title(story.citation), mrkdwn.escape(story.date or "undated")
+    heading = f"*{mrkdwn.escape(title)}* — {when}" if title else f"*{when}*"
+    return f"{heading}\n{cited(story.citation, title_shown=True)}"
 
 
 def post_digest(settings: SlackSettings, channel: str, digest: Digest, client: WebClient | None = None) -> str:

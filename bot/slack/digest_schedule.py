@@ -1,7 +1,7 @@
 """When a channel's digest is due: the `digest` table of a channel in the channel map, and its slots.
 
     [channels.C0MARKETS.digest]       # channels: {C0MARKETS: {digest: {...}}}
-    every = "24h"                     # how often: 30m, 6h, 1d, 1w (default 24h)
+    every = "24h"                     # how often: 30m, 6h, 1d, 1w (index/period.py; default 24h)
     at = "08:00"                      # the time of day the slots count from (default 00:00)
     timezone = "Europe/Berlin"        # of `at` (default UTC)
     since = "24h"                     # what counts as new: a span back or a date (default: `every`)
@@ -24,12 +24,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.digest import resolve_since
 from bot.core.errors import QuestionError
 from bot.slack.credentials import SlackConfigError
+from index.period import FORMAT, PeriodError, format_period, parse_period
 
 KEYS = {"every", "at", "timezone", "since", "topic"}
 DEFAULT_EVERY = "24h"
 MIN_PERIOD = timedelta(minutes=15)
-_PERIOD = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
-_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 _AT = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 _EPOCH = datetime(2024, 1, 1)  # a Monday: weekly slots fall on Mondays
 """The wall-clock origin of every schedule's slots."""
@@ -62,7 +61,7 @@ class DigestSchedule:
     def describe(self) -> str:
         """The schedule in words, for logs: "every 1d at 08:00 Europe/Berlin, since 24h"."""
         about = f" on {self.topic}" if self.topic else ""
-        return f"every {_human(self.every)} at {self.at:%H:%M} {self.timezone}, since {self.since}{about}"
+        return f"every {format_period(self.every)} at {self.at:%H:%M} {self.timezone}, since {self.since}{about}"
 
 
 def parse_schedule(channel: str, raw: Any, path: Path) -> DigestSchedule:
@@ -75,10 +74,8 @@ def parse_schedule(channel: str, raw: Any, path: Path) -> DigestSchedule:
         raise SlackConfigError(
             f"{where} has unknown setting(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(KEYS))}"
         )
-    every_text = str(raw.get("every", DEFAULT_EVERY))
-    every = _period(every_text)
-    if every is None or every < MIN_PERIOD:
-        raise SlackConfigError(f"{where}: every must be a period of 15m or more, e.g. 24h, 1d, 1w (not {every_text!r})")
+    every_text = str(raw.get("every", DEFAULT_EVERY)).strip()
+    every = _every(every_text, where)
     at = _AT.match(str(raw.get("at", "00:00")))
     if not at:
         raise SlackConfigError(f'{where}: at must be a time of day HH:MM, e.g. "08:00"')
@@ -87,11 +84,11 @@ def parse_schedule(channel: str, raw: Any, path: Path) -> DigestSchedule:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise SlackConfigError(f"{where}: timezone {zone!r} is not a known time zone, e.g. Europe/Berlin") from None
-    since = str(raw.get("since") or _hours(every))
+    since = str(raw.get("since") or every_text)
     try:
         resolve_since(since)
     except QuestionError:
-        raise SlackConfigError(f"{where}: since must be a span back (24h, 7d) or a date (2024-05-01)") from None
+        raise SlackConfigError(f"{where}: since must be a span back, {FORMAT}, or a date (2024-05-01)") from None
     topic = raw.get("topic")
     if topic is not None and (not isinstance(topic, str) or not topic.strip()):
         raise SlackConfigError(f"{where}: topic must be a non-empty text")
@@ -99,19 +96,13 @@ def parse_schedule(channel: str, raw: Any, path: Path) -> DigestSchedule:
     return DigestSchedule(every, time(hour, minute), zone, since, topic.strip() if topic else None)
 
 
-def _period(text: str) -> timedelta | None:
-    match = _PERIOD.match(text)
-    return int(match.group(1)) * _UNITS[match.group(2).lower()] if match else None
-
-
-def _hours(period: timedelta) -> str:
-    """A period as whole hours, rounded up: what `resolve_since` takes."""
-    return f"{-(-int(period.total_seconds()) // 3600)}h"
-
-
-def _human(period: timedelta) -> str:
-    seconds = int(period.total_seconds())
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds // 60}m"
+def _every(text: str, where: str) -> timedelta:
+    """How often a digest goes out: a period of at least MIN_PERIOD, so a typo cannot flood a channel."""
+    problem = SlackConfigError(f"{where}: every must be a period of 15m or more, {FORMAT} (not {text!r})")
+    try:
+        every = parse_period(text)
+    except PeriodError:
+        raise problem from None
+    if every < MIN_PERIOD:
+        raise problem
+    return every

@@ -3,11 +3,13 @@ map has a `digest` schedule, replaced or removed when the map reloads.
 
 Each slot is posted once however many processes serve the app from one data dir (gunicorn workers, a
 restart): the post happens under a file lock in `<data dir>/slack-digests/`, which records when each
-channel's digest last went out, and a slot counts as posted when a digest went out at or after it. So a
+channel's last slot was done, and a slot counts as done when a digest went out at or after it. So a
 slot missed while the app was down (or the first slot of a new schedule) is posted when the app starts,
 once, and a changed schedule posts at once only when a slot of the new schedule passed without a digest. Within a
-process a channel's posts never overlap (a lock per channel, one instance per job). A failed post is logged
-with what to do and tried again at the next slot; the scheduler keeps going.
+process a channel's posts never overlap (a lock per channel, one instance per job). A digest with nothing
+new is not posted (a channel would fill with "nothing new"), but its slot is recorded as done, so no process
+builds it again. A failed post is logged with what to do and tried again at the next slot; the scheduler
+keeps going.
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ class DigestScheduler:
 
     def run(self, channel: str) -> str | None:
         """The job: post the channel's digest for its latest slot unless that slot was posted already.
-        Returns the message ts, or None when nothing was posted (already posted, busy, failed)."""
+        Returns the message ts, or None when nothing was posted (slot done already, nothing new, busy, failed)."""
         rule = self.channels.rule(channel)
         if rule is None or rule.digest is None:
             return None
@@ -137,9 +139,15 @@ class DigestScheduler:
             with FileLock(str(self._path(channel, ".lock")), timeout=LOCK_WAIT_S):
                 posted = self._last_posted(channel)
                 if posted is not None and posted >= slot:
-                    log.info("digest for %s: the slot at %s was posted already", channel, f"{slot:%Y-%m-%d %H:%M}")
+                    log.info("digest for %s: the slot at %s was done already", channel, f"{slot:%Y-%m-%d %H:%M}")
                     return None
                 digest = self.build(rule, schedule)
+                if not digest.stories:
+                    self._record(channel, now, slot, None, 0)
+                    log.info(
+                        "digest for %s: nothing new since %s, nothing posted (slot %s)", channel, digest.since, slot
+                    )
+                    return None
                 ts = self.post(channel, digest)
                 self._record(channel, now, slot, ts, len(digest.stories))
         except Timeout:
@@ -170,7 +178,8 @@ class DigestScheduler:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def _record(self, channel: str, posted_at: datetime, slot: datetime, ts: str, stories: int) -> None:
+    def _record(self, channel: str, posted_at: datetime, slot: datetime, ts: str | None, stories: int) -> None:
+        """The slot done at `posted_at`; `ts` None when nothing was new, so nothing was posted."""
         path = self._path(channel, ".json")
         record = {"posted_at": posted_at.isoformat(), "slot": slot.isoformat(), "ts": ts, "stories": stories}
         partial = path.with_suffix(".tmp")

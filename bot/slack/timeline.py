@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.core.models import Citation
+from bot.core.stories import shown_title
 from bot.core.timeline import Timeline, build_timeline
 from bot.slack import mrkdwn
 from bot.slack.gate import QuestionGate
@@ -27,10 +28,13 @@ NOT_AVAILABLE = "Timelines are not available in this app."
 EMPTY = "The indexed articles do not cover this."
 
 
-def cited(c: Citation) -> str:
-    """A quote with its source: `> quote` then `[n] title — source` (linked), then "also carried by"."""
-    title = mrkdwn.link(c.url, c.title or c.source or c.article_id)
-    return f"{quote_line(c.quote)}\n[{c.n}] {title} — {mrkdwn.escape(c.source)}{carried(c)}"
+def cited(c: Citation, *, title_shown: bool = False) -> str:
+    """A quote with its source: `> quote` then `[n] title — source` (linked), then "also carried by". The
+    title is left out when the entry's heading shows it (a digest's) or the quote says it, never given twice."""
+    title = "" if title_shown else shown_title(c)
+    name = mrkdwn.link(c.url, title or c.source or c.article_id)
+    source = f" — {mrkdwn.escape(c.source)}" if title and c.source else ""
+    return f"{quote_line(c.quote)}\n[{c.n}] {name}{source}{carried(c)}"
 
 
 def render_timeline(timeline: Timeline) -> SlackMessage:

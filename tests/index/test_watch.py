@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from index.watch import Watcher, WatchState, parse_period, state_path
+from index.period import FORMAT
+from index.watch import Watcher, WatchState, state_path
 from measure.eval.stories import load
 from tests.conftest import clean_env
 from tests.support.feed_server import FeedServer
@@ -51,10 +52,6 @@ def _watch(url: str, data: Path, every: str) -> tuple[subprocess.Popen[str], Lin
     command = [NEWSBOT, "watch", url, "--every", every, "--data-dir", str(data)]
     process = subprocess.Popen(command, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return process, Lines(process)
-
-
-def test_parse_period() -> None:
-    assert [parse_period(v) for v in ("90", "30s", "15m", "2h", "1d")] == [90, 30, 900, 7200, 86400]
 
 
 @pytest.mark.slow
@@ -114,3 +111,14 @@ def test_watch_cli_needs_a_feed(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "at least one feed" in result.stderr
     assert not os.path.exists(tmp_path / "watch")
+
+
+def test_watch_cli_reads_every_with_the_shared_period_grammar(tmp_path: Path) -> None:
+    def watch(every: str) -> subprocess.CompletedProcess[str]:
+        command = [NEWSBOT, "watch", "http://127.0.0.1:9/feed.xml", "--every", every, "--once"]
+        return subprocess.run([*command, "--data-dir", str(tmp_path)], env=clean_env(), capture_output=True, text=True)
+
+    wrong = watch("daily")
+    assert wrong.returncode == 2 and f"--every 'daily': give {FORMAT}" in wrong.stderr
+    weekly = watch("1w")
+    assert weekly.returncode == 0 and "next poll in 1w" in weekly.stdout, weekly.stderr

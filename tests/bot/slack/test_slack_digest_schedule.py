@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ import pytest
 from bot.slack.channels import load_channel_map
 from bot.slack.credentials import SlackConfigError
 from bot.slack.digest_schedule import DigestSchedule
+from index.period import FORMAT
 
 TOML = """
 [channels.C0NEWS]
@@ -64,6 +66,18 @@ def test_a_bad_schedule_names_the_channel_and_what_to_write(tmp_path: Path, dige
     path = _write(tmp_path, "c.toml", f"[channels.C0NEWS]\ndigest = {digest}\n")
     with pytest.raises(SlackConfigError, match=f"channel C0NEWS: digest.*{problem}"):
         load_channel_map(path)
+
+
+def test_every_and_since_take_the_shared_period_grammar(tmp_path: Path) -> None:
+    path = _write(tmp_path, "c.toml", '[channels.C0NEWS]\ndigest = {every = "90m", since = "1.5h"}\n')
+    schedule = load_channel_map(path)["C0NEWS"].digest
+    assert schedule == DigestSchedule(timedelta(minutes=90), time(0, 0), "UTC", "1.5h", None)
+    assert schedule.describe() == "every 90m at 00:00 UTC, since 1.5h"
+    weekly = load_channel_map(_write(tmp_path, "w.toml", '[channels.C0NEWS]\ndigest = {every = "2w"}\n'))
+    assert weekly["C0NEWS"].digest == DigestSchedule(timedelta(weeks=2), time(0, 0), "UTC", "2w", None)
+    for key in ("every", "since"):
+        with pytest.raises(SlackConfigError, match=re.escape(FORMAT)):
+            load_channel_map(_write(tmp_path, "bad.toml", f'[channels.C0NEWS]\ndigest = {{{key} = "daily"}}\n'))
 
 
 def test_daily_slots_stay_at_the_local_hour_across_daylight_saving() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.digest import Digest
+from bot.core.digest import Digest, DigestStory
+from bot.core.models import Citation
 from bot.core.pipeline import Pipeline
 from bot.slack.app import SlackBot, create_app
 from bot.slack.channels import ChannelMap, ChannelRule
@@ -170,7 +171,7 @@ def test_one_channel_never_gets_two_concurrent_posts(tmp_path: Path, slack_api: 
     def slow_build(rule: ChannelRule, schedule: DigestSchedule) -> Digest:
         building.set()
         assert release.wait(30)
-        return Digest(since=schedule.since)
+        return _one_story(schedule.since)
 
     scheduler = DigestScheduler(
         ChannelMap(path), slow_build, lambda c, d: post_digest(settings.slack, c, d), tmp_path / "data"
@@ -184,4 +185,38 @@ def test_one_channel_never_gets_two_concurrent_posts(tmp_path: Path, slack_api: 
     worker.join(30)
     assert first and first[0]
     [post] = slack_api.calls("chat.postMessage")
-    assert "Nothing new in the indexed articles." in _blocks(post.params)
+    assert "1 story" in _blocks(post.params)
+
+
+def test_an_empty_digest_is_not_posted_and_its_slot_counts_as_done(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "channels.toml"
+    path.write_text('[channels.C0NEWS.digest]\nevery = "1h"\nsince = "2019-03-01"\n', encoding="utf-8")
+    built: list[str] = []
+    posted: list[Digest] = []
+
+    def build(rule: ChannelRule, schedule: DigestSchedule) -> Digest:
+        built.append(rule.channel)
+        return Digest(since=schedule.since)
+
+    def post(channel: str, digest: Digest) -> str:
+        posted.append(digest)
+        return "1700000000.000001"
+
+    caplog.set_level(logging.INFO, logger="bot.slack.digest_scheduler")
+    assert DigestScheduler(ChannelMap(path), build, post, tmp_path / "data").run("C0NEWS") is None
+    assert built == ["C0NEWS"] and posted == [], "built, found empty, not posted"
+    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.slack.digest_scheduler"]
+    assert "C0NEWS" in line and "nothing new since 2019-03-01" in line
+    restarted = DigestScheduler(ChannelMap(path), build, post, tmp_path / "data")
+    assert restarted.run("C0NEWS") is None and built == ["C0NEWS"], "the slot is done: not built again"
+    assert posted == []
+
+
+def _one_story(since: str) -> Digest:
+    citation = Citation(
+        1, "a1", "Harvest", "2019-03-27", "Paper D", "", "Farmers reported a record harvest.", "a1:0", 1.0
+    )
+    story = DigestStory("story:a1", citation.title, citation.date, citation.source, (), citation)
+    return Digest(since=since, stories=[story])
