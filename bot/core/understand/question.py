@@ -72,7 +72,7 @@ class Understander:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._matcher = SourceMatcher(catalog.sources)
-        self._anchor = dt.date.fromisoformat(catalog.newest) if catalog.newest else dt.date.today()
+        self._anchor = dt.date.fromisoformat(catalog.newest) if catalog.newest else dt.datetime.now(dt.UTC).date()
 
     def understand(self, question: str) -> Understanding:
         kind = types.answer_type(question)
