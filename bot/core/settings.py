@@ -46,6 +46,10 @@ class AnswerSettings(SettingsPart):
     """`scorer` (offline, features and fitted weights), `local` (the scorer, and the bundled model reads
     answerability and yes/no questions: `bot/core/read/model.py`) or `openai:<model>` (the same reads by any
     OpenAI-compatible model that returns log-probabilities; `openai` alone: the `NEWSBOT_LLM` model)."""
+    reader_yes_no: bool = Field(False, validation_alias=env("NEWSBOT_READER_YES_NO"))
+    """Whether a model reader also reads yes/no questions (it always reads answerability). Off: on the
+    multi-hop held-out halves its P(yes) gave verdicts to fewer questions than the scorer's at the same
+    precision (README, "Reading the evidence")."""
     reader_calibration: Path | None = Field(None, validation_alias=env("NEWSBOT_READER_CALIBRATION"))
     """The model reader's calibration (default: the shipped one, fitted for the bundled model); another
     model's margins have another scale: fit it with `python -m measure.fit_model_reader --reader ...`."""

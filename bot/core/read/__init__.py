@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -36,7 +36,7 @@ class Reader(Protocol):
     """Scores evidence for a request; every score is a calibrated probability in [0, 1]."""
 
     name: str
-    originates: ClassVar[bool]
+    originates: bool
     """Whether P(yes) comes from reading the sentences themselves (a model): such a reader may settle what
     the claim checks leave open. The scorer's P(yes) only weighs what the checks found, so it confirms or
     withholds their verdict and never makes one (a claim no sentence supports is no "yes" however the

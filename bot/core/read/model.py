@@ -91,12 +91,12 @@ class ModelReader:
     """The scorer's sentence scores; the model's reads of answerability and of yes/no questions."""
 
     name = "local"
-    originates = True
 
     def __init__(
         self, scorer: Reader, model: FirstToken, calibration: Calibration, settings: AnswerSettings, name: str = "local"
     ) -> None:
         self.name = name
+        self.originates = settings.reader_yes_no
         self._scorer = scorer
         self._model = model
         self._calibration = calibration
@@ -138,7 +138,11 @@ class ModelReader:
         return yes - no
 
     def yes(self, request: Request, found: Sequence[ClaimEvidence], rules: str | None) -> float:
+        """The stacked P(yes) with `NEWSBOT_READER_YES_NO`; else the scorer's, which only confirms the claim
+        checks (`originates` follows the setting)."""
         scorer = self._scorer.yes(request, found, rules)
+        if not self.originates:
+            return scorer
         margin = self.margin(request.question, found)
         if margin is None:
             return scorer

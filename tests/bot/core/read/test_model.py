@@ -48,8 +48,19 @@ def found() -> list[ClaimEvidence]:
 MARGIN_ONLY = Calibration(Stack(1.0, 0.0, 0.0), Stack(1.0, 0.0, 0.0))
 
 
-def reader(model: Margin, calibration: Calibration = MARGIN_ONLY) -> ModelReader:
-    return ModelReader(LearnedReader.load(), model, calibration, AnswerSettings())
+def reader(model: Margin, calibration: Calibration = MARGIN_ONLY, yes_no: bool = True) -> ModelReader:
+    return ModelReader(LearnedReader.load(), model, calibration, AnswerSettings(reader_yes_no=yes_no))
+
+
+def test_by_default_the_model_reads_answerability_and_leaves_yes_no_to_the_scorer() -> None:
+    """NEWSBOT_READER_YES_NO off (the default): no yes/no read, the scorer's P(yes), and no verdict the claim
+    checks did not give (`originates`)."""
+    request = Request.of("Were fewer porpoises killed by ships last year?")
+    model = Margin(-0.1, -2.3)
+    default = reader(model, yes_no=False)
+    assert not default.originates and reader(model).originates
+    assert default.yes(request, found(), None) == LearnedReader.load().yes(request, found(), None)
+    assert model.prompts == [] and "yes_margin" not in request.notes
 
 
 def test_the_margin_is_stacked_with_the_scorer_and_recorded() -> None:
