@@ -66,5 +66,5 @@ def main(verbose: int) -> None:
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("chromadb", "httpx", "urllib3", "openai", "bm25s"):
+    for noisy in ("chromadb", "httpx", "urllib3", "openai"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
