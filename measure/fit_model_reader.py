@@ -189,6 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reader", default="local", help="the model that reads: local (bundled, default) or openai:<model>"
     )
+    parser.add_argument(
+        "--answerable-min",
+        type=float,
+        help="the reader's own refusal cut to write (default: the one already in --out; choose it end to end "
+        "with newsbot eval on the fitted sets)",
+    )
     args = parser.parse_args(argv)
     if args.reader != "local" and not args.reader.startswith("openai"):
         parser.error("--reader is local or openai:<model>")
@@ -225,11 +231,21 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         fitted_on = [f"{n}{' (odd ids)' if n in args.odd_only else ''}" for n in args.fit]
         stacks = {name: {k: round(v, 6) for k, v in stack.items()} for name, stack in asdict(calibration).items()}
-        data = stacks | {"fitted_on": fitted_on}
+        data = stacks | {"answerable_min": _cut(args.answerable_min, args.out), "fitted_on": fitted_on}
         data |= {"fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"), "report": report}
         args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def _cut(given: float | None, out: Path) -> float:
+    """The refusal cut to write: the one given, else the one `out` already holds (a refit of the stacks
+    keeps the end-to-end choice until it is made again), else even odds."""
+    if given is not None:
+        return given
+    if out.exists():
+        return float(json.loads(out.read_text(encoding="utf-8")).get("answerable_min", 0.5))
+    return 0.5
 
 
 if __name__ == "__main__":

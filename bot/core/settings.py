@@ -55,8 +55,9 @@ class AnswerSettings(SettingsPart):
     model's margins have another scale: fit it with `python -m measure.fit_model_reader --reader ...`."""
     reader_weights: Path | None = Field(None, validation_alias=env("NEWSBOT_READER_WEIGHTS"))
     """Another weights file for the `scorer` reader (default: the one shipped, `bot/core/read/weights.json`)."""
-    answerable_min: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_ANSWERABLE_MIN"))
-    """Refuse when the reader's P(the retrieved evidence answers the question) is below this."""
+    answerable_min: float | None = Field(None, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_ANSWERABLE_MIN"))
+    """Refuse when the reader's P(the retrieved evidence answers the question) is below this; unset, each
+    reader's own cut (`Reader.answerable_min`: the scorer 0.5, a model reader its calibration's)."""
     verdict_min: float = Field(0.9, ge=0.5, le=1.0, validation_alias=env("NEWSBOT_VERDICT_MIN"))
     """Say "Yes —"/"No —" only when the reader's P(yes) or P(no) reaches this; else show what each source
     says and that it does not settle the question."""

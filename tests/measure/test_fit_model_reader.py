@@ -3,6 +3,9 @@ the gate would do (a verdict only where the estimate reaches the cut; the scorer
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -43,3 +46,15 @@ def test_halves_split_both_reads_by_id() -> None:
     half = reads.half(odd, "odd")
     assert half.ids == ["q1"] and half.rules == ["yes"] and half.answer_ids == ["q1", "q3"]
     assert half.answer_margins == [1.0, 3.0] and half.answerable == [1, 1]
+
+
+def test_a_refit_keeps_the_refusal_cut_chosen_end_to_end(tmp_path: Path) -> None:
+    """The stacks are refitted from reads; the cut is chosen by running the eval, so a refit keeps the one
+    the file holds unless a new one is given, and a first fit starts at even odds."""
+    from measure.fit_model_reader import _cut
+
+    out = tmp_path / "calibration.json"
+    assert _cut(None, out) == 0.5
+    out.write_text(json.dumps({"answerable_min": 0.65}), encoding="utf-8")
+    assert _cut(None, out) == 0.65
+    assert _cut(0.7, out) == 0.7

@@ -40,6 +40,8 @@ class Reading:
     answers: np.ndarray
     ranked: list[Candidate]
     answerable: float
+    cut: float = 0.5
+    """The reader's own cut for `answerable` (`Reader.answerable_min`)."""
 
 
 def read(reader: Reader, request: Request, ranking: Ranking) -> Reading:
@@ -51,16 +53,17 @@ def read(reader: Reader, request: Request, ranking: Ranking) -> Reading:
         replace(c, score=float(p) * (1.0 + c.hit.boost)) for c, p in zip(ranking.ranked, scores.answers, strict=True)
     ]
     ranked = sorted(rescored, key=lambda c: (-c.score, c.hit.chunk.id, c.start))
-    return Reading(ranking, scores.answers, ranked, scores.answerable)
+    return Reading(ranking, scores.answers, ranked, scores.answerable, reader.answerable_min)
 
 
 def answerable(request: Request, reading: Reading, settings: AnswerSettings) -> bool:
-    """Whether the reader's P(the evidence answers the question) reaches `answerable_min`; the estimate is
-    recorded on the request, so `--json` shows it."""
+    """Whether the reader's P(the evidence answers the question) reaches `answerable_min` (unset: the
+    reader's own cut); the estimate is recorded on the request, so `--json` shows it."""
     if not reading.ranked:
         return False
     request.notes["answerable"] = round(reading.answerable, 3)
-    return reading.answerable >= settings.answerable_min
+    cut = settings.answerable_min if settings.answerable_min is not None else reading.cut
+    return reading.answerable >= cut
 
 
 def decide_verdict(

@@ -36,6 +36,9 @@ class Reader(Protocol):
     """Scores evidence for a request; every score is a calibrated probability in [0, 1]."""
 
     name: str
+    answerable_min: float
+    """The reader's own cut for P(the evidence answers the question), where `NEWSBOT_ANSWERABLE_MIN` is
+    unset: each reader's estimate is calibrated on its own, and the cut is chosen with its calibration."""
     originates: bool
     """Whether P(yes) comes from reading the sentences themselves (a model): such a reader may settle what
     the claim checks leave open. The scorer's P(yes) only weighs what the checks found, so it confirms or

@@ -62,15 +62,17 @@ class Stack:
 
 @dataclass(frozen=True)
 class Calibration:
-    """The two stacks: P(the evidence answers the question) and P(yes)."""
+    """The two stacks: P(the evidence answers the question) and P(yes); and the cut for the first where
+    `NEWSBOT_ANSWERABLE_MIN` is unset (chosen end to end on the sets the stacks were fitted on)."""
 
     answerable: Stack
     yes: Stack
+    answerable_min: float = 0.5
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(Stack(**data["answerable"]), Stack(**data["yes"]))
+        return cls(Stack(**data["answerable"]), Stack(**data["yes"]), float(data.get("answerable_min", 0.5)))
 
 
 def evidence_lines(found: Sequence[ClaimEvidence]) -> list[str]:
@@ -96,6 +98,7 @@ class ModelReader:
         self, scorer: Reader, model: FirstToken, calibration: Calibration, settings: AnswerSettings, name: str = "local"
     ) -> None:
         self.name = name
+        self.answerable_min = calibration.answerable_min
         self.originates = settings.reader_yes_no
         self._scorer = scorer
         self._model = model

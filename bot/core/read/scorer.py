@@ -93,6 +93,8 @@ class LearnedReader:
     """The offline default; pure arithmetic on features the ranking already computed."""
 
     name = "scorer"
+    answerable_min = 0.5
+    """Even odds: the scorer's calibrated P(answerable); the sweep (README) found no better cut on the sets."""
     originates = False
 
     def __init__(self, answers: Logistic, answerable: Logistic, yes: Logistic) -> None:

@@ -20,6 +20,7 @@ class FixedReader:
     """Every sentence answers with the same probability; the question with `p`."""
 
     name = "fixed"
+    answerable_min = 0.7
     originates = False
 
     def __init__(self, p: float, yes: float = 0.5) -> None:
@@ -64,6 +65,16 @@ def test_answerability_is_compared_with_the_setting_and_recorded() -> None:
     assert answerable(request, reading, AnswerSettings(answerable_min=0.3))
     assert not answerable(request, reading, AnswerSettings(answerable_min=0.5))
     assert request.notes["answerable"] == 0.4
+
+
+def test_unset_the_readers_own_cut_decides() -> None:
+    """NEWSBOT_ANSWERABLE_MIN unset: each reader's calibrated estimate is cut where its calibration says
+    (here 0.7), so 0.6 refuses; the setting, when given, overrides it."""
+    found = hits()
+    request = Request.of("How much did Acme raise its prices?", found)
+    reading = read(FixedReader(0.6), request, ranking_of(found))
+    assert not answerable(request, reading, AnswerSettings())
+    assert answerable(request, reading, AnswerSettings(answerable_min=0.5))
 
 
 def test_the_answer_reports_the_boosts_of_the_articles_it_cites() -> None:

@@ -52,6 +52,15 @@ def reader(model: Margin, calibration: Calibration = MARGIN_ONLY, yes_no: bool =
     return ModelReader(LearnedReader.load(), model, calibration, AnswerSettings(reader_yes_no=yes_no))
 
 
+def test_the_model_reader_refuses_at_its_calibrations_cut() -> None:
+    """The cut for P(answerable) travels with the calibration it was chosen for (the shipped one records
+    an end-to-end choice above even odds); without one in the file, even odds."""
+    shipped = Calibration.load()
+    assert 0.5 < shipped.answerable_min < 1.0
+    assert reader(Margin(0.0, 0.0), shipped).answerable_min == shipped.answerable_min
+    assert MARGIN_ONLY.answerable_min == 0.5
+
+
 def test_by_default_the_model_reads_answerability_and_leaves_yes_no_to_the_scorer() -> None:
     """NEWSBOT_READER_YES_NO off (the default): no yes/no read, the scorer's P(yes), and no verdict the claim
     checks did not give (`originates`)."""
