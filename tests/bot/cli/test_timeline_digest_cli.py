@@ -9,13 +9,11 @@ import pytest
 
 from bot.cli.digest import render_digest
 from bot.cli.timeline import render_timeline
-from bot.core.digest import Digest, DigestStory
-from bot.core.models import Citation
-from bot.core.timeline import Entry, Timeline
 from index.ingest import ingest
 from tests.conftest import make_settings
 from tests.index.test_stories import _wire
 from tests.support.cli import run
+from tests.support.one_story import SOURCE, TITLES, one_story
 from tests.support.slack_api import SlackApiServer
 from tests.support.slack_app import BOT_TOKEN
 
@@ -64,13 +62,8 @@ def test_digest_post_skips_an_empty_digest_unless_told_to_post_it(tmp_path: Path
     assert "--post-empty" in run("digest", "--help", cwd=tmp_path).stdout
 
 
-QUOTE = "Farmers in Kansas reported a record wheat harvest this year."
-
-
-@pytest.mark.parametrize("title", ["Harvest beats forecasts", QUOTE], ids=["own title", "title is the quote"])
+@pytest.mark.parametrize("title", TITLES.values(), ids=TITLES.keys())
 def test_each_entry_names_its_title_and_source_once(title: str) -> None:
-    c = Citation(1, "a1", title, "2019-03-27", "Paper D", "https://example.org/a1", QUOTE, "a1:0", 1.0)
-    digest = Digest(since="2019-03-01", stories=[DigestStory("story:a1", title, c.date, c.source, (), c)])
-    timeline = Timeline("wheat harvest", entries=[Entry(c.date, "story:a1", c)])
+    digest, timeline = one_story(title)
     for text in (render_digest(digest), render_timeline(timeline)):
-        assert text.count(title) == 1 and text.count("Paper D") == 1, text
+        assert text.count(title) == 1 and text.count(SOURCE) == 1, text

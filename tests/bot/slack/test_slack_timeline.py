@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.digest import Digest, DigestStory, build_digest
-from bot.core.models import Citation
+from bot.core.digest import build_digest
 from bot.core.pipeline import Pipeline
-from bot.core.timeline import Entry, Timeline
 from bot.slack.app import SlackBot, create_app
 from bot.slack.digest import DigestPostError, post_digest, render_digest
 from bot.slack.timeline import render_timeline
 from index.ingest import ingest
 from tests.index.test_stories import _wire
+from tests.support.one_story import SOURCE, TITLES, URL, one_story
 from tests.support.slack_api import SlackApiServer
 from tests.support.slack_app import SlackClient, serve_in_thread, slack_settings
 
@@ -68,15 +67,10 @@ def test_digest_is_posted_to_the_channel(real_bot: tuple[SlackBot, Pipeline], sl
         post_digest(pipeline.settings.slack, "", digest)
 
 
-QUOTE = "Farmers in Kansas reported a record wheat harvest this year."
-
-
-@pytest.mark.parametrize("title", ["Harvest beats forecasts", QUOTE], ids=["own title", "title is the quote"])
+@pytest.mark.parametrize("title", TITLES.values(), ids=TITLES.keys())
 def test_each_entry_names_its_title_and_source_once(title: str) -> None:
-    c = Citation(1, "a1", title, "2019-03-27", "Paper D", "https://example.org/a1", QUOTE, "a1:0", 1.0)
-    digest = Digest(since="2019-03-01", stories=[DigestStory("story:a1", title, c.date, c.source, (), c)])
-    timeline = Timeline("wheat harvest", entries=[Entry(c.date, "story:a1", c)])
+    digest, timeline = one_story(title)
     for message in (render_digest(digest), render_timeline(timeline)):
         text = "\n".join(b["text"]["text"] for b in message.blocks)
-        assert text.count(title) == 1 and text.count("Paper D") == 1, text
-        assert "https://example.org/a1" in text, "the entry still links the article"
+        assert text.count(title) == 1 and text.count(SOURCE) == 1, text
+        assert URL in text, "the entry still links the article"
