@@ -231,21 +231,23 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         fitted_on = [f"{n}{' (odd ids)' if n in args.odd_only else ''}" for n in args.fit]
         stacks = {name: {k: round(v, 6) for k, v in stack.items()} for name, stack in asdict(calibration).items()}
-        data = stacks | {"answerable_min": _cut(args.answerable_min, args.out), "fitted_on": fitted_on}
+        data = stacks | _cut(args.answerable_min, args.out) | {"fitted_on": fitted_on}
         data |= {"fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"), "report": report}
         args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 
-def _cut(given: float | None, out: Path) -> float:
-    """The refusal cut to write: the one given, else the one `out` already holds (a refit of the stacks
-    keeps the end-to-end choice until it is made again), else even odds."""
+def _cut(given: float | None, out: Path) -> dict[str, object]:
+    """The refusal cut to write, with how it was chosen: the one given, else the one `out` already holds (a
+    refit of the stacks keeps the end-to-end choice until it is made again), else even odds."""
     if given is not None:
-        return given
+        return {"answerable_min": given, "answerable_min_chosen": "given to measure.fit_model_reader"}
     if out.exists():
-        return float(json.loads(out.read_text(encoding="utf-8")).get("answerable_min", 0.5))
-    return 0.5
+        data = json.loads(out.read_text(encoding="utf-8"))
+        if "answerable_min" in data:
+            return {k: data[k] for k in ("answerable_min", "answerable_min_chosen") if k in data}
+    return {"answerable_min": 0.5, "answerable_min_chosen": "even odds: not yet chosen end to end"}
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def test_a_refit_keeps_the_refusal_cut_chosen_end_to_end(tmp_path: Path) -> None
     from measure.fit_model_reader import _cut
 
     out = tmp_path / "calibration.json"
-    assert _cut(None, out) == 0.5
-    out.write_text(json.dumps({"answerable_min": 0.65}), encoding="utf-8")
-    assert _cut(None, out) == 0.65
-    assert _cut(0.7, out) == 0.7
+    assert _cut(None, out)["answerable_min"] == 0.5
+    out.write_text(json.dumps({"answerable_min": 0.65, "answerable_min_chosen": "by hand"}), encoding="utf-8")
+    assert _cut(None, out) == {"answerable_min": 0.65, "answerable_min_chosen": "by hand"}
+    assert _cut(0.7, out)["answerable_min"] == 0.7

@@ -46,7 +46,7 @@ def _local(settings: CoreSettings, embedder: Embedder) -> Answerer:
     path = model_path(answer.local_model, answer.model_dir)
     llm = LocalLlamaLLM.from_settings(path, answer)
     judge = model_judge(llm, answer)
-    reader = make_reader(answer, llm)
+    reader = make_reader(answer, llm, settings.openai)
     hybrid = ExtractiveAnswerer(embedder, answer, reader)
     return LLMAnswerer(
         settings, embedder, llm, name=f"local:{path.name}", judge=judge, extractive=hybrid, reader=reader

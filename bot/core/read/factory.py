@@ -17,7 +17,7 @@ def make_reader(
 ) -> Reader:
     """The reader `NEWSBOT_READER` names (settings validate the name). `local` reads with `model` (the
     answerer's own local model, so one copy is loaded) or loads the bundled one; `openai:<model>` reads with
-    that model through `access` (read from the environment when not given)."""
+    that model through `access` (read from the environment when not given), whatever `model` is."""
     from bot.core.read.scorer import WEIGHTS, LearnedReader
 
     scorer = LearnedReader.load(settings.reader_weights or WEIGHTS)
@@ -36,7 +36,7 @@ def make_reader(
     from bot.core.read.remote import OpenAIFirstToken
 
     name = settings.reader.partition(":")[2] or _answer_model(settings) or DEFAULT_OPENAI_MODEL
-    remote = model or OpenAIFirstToken.from_settings(access or OpenAISettings.read(), name)
+    remote = OpenAIFirstToken.from_settings(access or OpenAISettings.read(), name)
     return ModelReader(scorer, remote, calibration, settings, name=f"openai:{name}")
 
 

@@ -11,16 +11,24 @@ import pytest
 from llama_index.core.llms import ChatMessage, MessageRole
 from pydantic import SecretStr
 
+from bot.core.answer.evidence import Candidate, candidates
 from bot.core.errors import AnswerBackendError
+from bot.core.models import Hit
 from bot.core.read.factory import make_reader
 from bot.core.read.model import CHOICES, ModelReader
 from bot.core.read.remote import TOP_LOGPROBS, OpenAIFirstToken
 from bot.core.settings import AnswerSettings
+from index.models import Chunk
 from index.settings import OpenAISettings
 from tests.conftest import ZTE_QUESTION
 from tests.support.openai_server import Reply, ScriptedOpenAIServer, scripted_openai_server
 
 ASK = [ChatMessage(role=MessageRole.USER, content="Does the excerpt answer the question?")]
+
+
+def _candidate() -> Candidate:
+    text = "Acme raised its prices by 5 percent in May."
+    return candidates([Hit(Chunk("acme", 0, text, 0, len(text), title="Acme", source="Daily"), 0.9)])[0]
 
 
 @pytest.fixture
@@ -67,6 +75,21 @@ def test_the_factory_names_the_model_and_falls_back_to_the_answer_model(server: 
     assert isinstance(named, ModelReader) and named.name == "openai:reader-model"
     same = make_reader(AnswerSettings(reader="openai", llm_setting="openai:answer-model"), access=access(server))
     assert same.name == "openai:answer-model"
+
+
+def test_a_local_answer_model_is_not_taken_for_the_remote_reader(server: ScriptedOpenAIServer) -> None:
+    """NEWSBOT_LLM=local hands its model to the factory (so a local reader loads no second copy); a remote
+    reader still reads through the server."""
+    server.set_script([Reply(text="Yes", top_logprobs={"Yes": -0.1, "No": -2.0})])
+
+    class Local:
+        def first_token_logprobs(self, messages: object, choices: object) -> list[float]:
+            raise AssertionError("the local model was asked")
+
+    reader = make_reader(AnswerSettings(reader="openai:reader-model"), Local(), access(server))
+    assert isinstance(reader, ModelReader)
+    assert reader.answer_margin("Who?", _candidate()) == pytest.approx(1.9)
+    assert server.completions[-1].body["model"] == "reader-model"
 
 
 @pytest.mark.parametrize(("reply", "refused"), [("No", True), ("Yes", False)])
