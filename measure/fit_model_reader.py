@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         "with newsbot eval on the fitted sets)",
     )
     args = parser.parse_args(argv)
-    if args.reader != "local" and not args.reader.startswith("openai"):
+    if args.reader not in ("local", "openai") and not args.reader.startswith("openai:"):
         parser.error("--reader is local or openai:<model>")
     settings = Settings.from_env(env_file=None, data_dir=args.data_dir, llm_setting="extractive")
     reader = make_reader(settings.answer.model_copy(update={"reader": args.reader}), access=settings.openai)
@@ -220,22 +220,35 @@ def main(argv: list[str] | None = None) -> int:
             fit_on += [reads] if dataset.name in args.fit else []
     if not fit_on:
         parser.error("name at least one dataset with --fit")
+    cut = _cut(args.answerable_min, args.out)
     calibration = Calibration(
         fit_stack(
             *([v for r in fit_on for v in getattr(r, k)] for k in ("answer_margins", "answer_scorer", "answerable"))
         ),
         fit_stack(*([v for r in fit_on for v in getattr(r, k)] for k in ("margins", "scorer", "gold"))),
+        float(cut["answerable_min"]),  # type: ignore[arg-type]
     )
     report = [score(r, calibration) for r in scored]
     print(json.dumps({"calibration": asdict(calibration), "sets": report}, indent=2))
     if not args.dry_run:
         fitted_on = [f"{n}{' (odd ids)' if n in args.odd_only else ''}" for n in args.fit]
-        stacks = {name: {k: round(v, 6) for k, v in stack.items()} for name, stack in asdict(calibration).items()}
-        data = stacks | _cut(args.answerable_min, args.out) | {"fitted_on": fitted_on}
-        data |= {"fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"), "report": report}
+        data = calibration_file(calibration, cut, fitted_on, report)
         args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def calibration_file(
+    calibration: Calibration, cut: dict[str, object], fitted_on: list[str], report: list[dict[str, object]]
+) -> dict[str, object]:
+    """What the calibration file holds (`Calibration.load` reads it back): both stacks, rounded; the refusal
+    cut and how it was chosen; what they were fitted on, when, and the report."""
+    stacks = {
+        name: {k: round(v, 6) for k, v in asdict(stack).items()}
+        for name, stack in (("answerable", calibration.answerable), ("yes", calibration.yes))
+    }
+    fitted = {"fitted_on": fitted_on, "fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"), "report": report}
+    return stacks | cut | fitted
 
 
 def _cut(given: float | None, out: Path) -> dict[str, object]:

@@ -44,8 +44,9 @@ class AnswerSettings(SettingsPart):
     local_context: int = Field(4096, ge=512, validation_alias=env("NEWSBOT_LOCAL_CONTEXT"))
     reader: str = Field("scorer", pattern=r"^(scorer|local|openai(:\S+)?)$", validation_alias=env("NEWSBOT_READER"))
     """`scorer` (offline, features and fitted weights), `local` (the scorer, and the bundled model reads
-    answerability and yes/no questions: `bot/core/read/model.py`) or `openai:<model>` (the same reads by any
-    OpenAI-compatible model that returns log-probabilities; `openai` alone: the `NEWSBOT_LLM` model)."""
+    answerability, and yes/no questions with `reader_yes_no`: `bot/core/read/model.py`) or `openai:<model>`
+    (the same reads by any OpenAI-compatible model that returns log-probabilities; `openai` alone: the
+    `NEWSBOT_LLM` model)."""
     reader_yes_no: bool = Field(False, validation_alias=env("NEWSBOT_READER_YES_NO"))
     """Whether a model reader also reads yes/no questions (it always reads answerability). Off: on the
     multi-hop held-out halves its P(yes) gave verdicts to fewer questions than the scorer's at the same

@@ -58,3 +58,15 @@ def test_a_refit_keeps_the_refusal_cut_chosen_end_to_end(tmp_path: Path) -> None
     out.write_text(json.dumps({"answerable_min": 0.65, "answerable_min_chosen": "by hand"}), encoding="utf-8")
     assert _cut(None, out) == {"answerable_min": 0.65, "answerable_min_chosen": "by hand"}
     assert _cut(0.7, out)["answerable_min"] == 0.7
+
+
+def test_the_written_file_loads_back_as_the_calibration_it_holds(tmp_path: Path) -> None:
+    from bot.core.read.model import Calibration, Stack
+    from measure.fit_model_reader import calibration_file
+
+    fitted = Calibration(Stack(1.7, 0.68, 0.99), Stack(1.3, 0.88, -0.49), 0.65)
+    data = calibration_file(fitted, {"answerable_min": 0.65, "answerable_min_chosen": "by hand"}, ["seeds"], [])
+    out = tmp_path / "calibration.json"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    assert Calibration.load(out) == fitted
+    assert data["fitted_on"] == ["seeds"] and data["answerable_min_chosen"] == "by hand"

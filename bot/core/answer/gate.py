@@ -40,7 +40,7 @@ class Reading:
     answers: np.ndarray
     ranked: list[Candidate]
     answerable: float
-    cut: float = 0.5
+    cut: float
     """The reader's own cut for `answerable` (`Reader.answerable_min`)."""
 
 
