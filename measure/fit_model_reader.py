@@ -88,7 +88,7 @@ def collect(dataset: Dataset, settings: Settings, reader: ModelReader, cache: Pa
         if not ranking.candidates:
             continue
         scores = scorer.read(request, ranking)
-        if len(scores.answers) and not unanchored(ranking, understanding):
+        if len(scores.answers) and not unanchored(ranking, understanding, settings.answer):
             best = ranking.ranked[int(np.argmax(scores.answers))]
             margin = remembered(
                 f"answers:{query.question}", lambda q=query.question, b=best: reader.answer_margin(q, b)

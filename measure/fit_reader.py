@@ -95,7 +95,7 @@ def collect(dataset: Dataset, settings: Settings) -> Examples:
             out.answers_x.append(rows)
             out.answers_y.append(labels if query.answerable else np.zeros(len(rows)))
             out.answerable_y.append(int(query.answerable))
-            out.anchored.append(not unanchored(ranking, request.understanding))
+            out.anchored.append(not unanchored(ranking, request.understanding, settings.answer))
         understanding = request.understanding
         if understanding.yes_no is not None and query.answerable and is_yes_no(query.answers) and ranking.candidates:
             found = verdict.gather(understanding, ranking.candidates, pipeline.embedder)

@@ -70,3 +70,30 @@ def test_the_written_file_loads_back_as_the_calibration_it_holds(tmp_path: Path)
     out.write_text(json.dumps(data), encoding="utf-8")
     assert Calibration.load(out) == fitted
     assert data["fitted_on"] == ["seeds"] and data["answerable_min_chosen"] == "by hand"
+
+
+class _SureReader:
+    """Stands in for the model (its reads are tested in tests/bot/core/read): a fixed margin per read, so
+    this test is about what the script collects through the real chain."""
+
+    def answer_margin(self, question: str, best: object) -> float:
+        return 2.0
+
+    def margin(self, question: str, found: object) -> float:
+        return -1.0
+
+
+def test_collect_reads_every_seeds_question_through_the_real_chain(tmp_path: Path) -> None:
+    from bot.settings import Settings
+    from measure.eval.dataset import load_dataset
+    from measure.fit_model_reader import collect
+
+    dataset = load_dataset(Path(__file__).resolve().parents[2] / "measure" / "gold" / "seeds")
+    settings = Settings.from_env(env_file=None, data_dir=tmp_path / "data", llm_setting="extractive")
+    cache = tmp_path / "margins.json"
+    reads = collect(dataset, settings, _SureReader(), cache)  # type: ignore[arg-type]
+    assert 0 < len(reads.answer_ids) <= len(dataset.queries)
+    assert set(reads.answer_margins) == {2.0} and set(reads.answerable) <= {0, 1}
+    assert all(0.0 <= p <= 1.0 for p in reads.answer_scorer)
+    assert set(reads.margins) <= {-1.0} and len(reads.ids) == len(reads.gold)
+    assert json.loads(cache.read_text(encoding="utf-8"))  # the margins are kept for a rerun
