@@ -39,10 +39,13 @@ def ask_command(
 
     from bot.cli.render import answer_json, render_answer
     from bot.core.pipeline import Filters, Pipeline
+    from index.embed import make_embedder
     from index.errors import NewsbotError
 
     settings = load_settings(data_dir=data_dir, top_k=top_k)
-    pipeline = Pipeline(settings, read_only=True)  # one question: this process never writes the store
+    # One question: this process never writes the store, and embeds the question and a few sentences only.
+    embedder = make_embedder(settings.index, settings.openai, short_lived=True)
+    pipeline = Pipeline(settings, read_only=True, embedder=embedder)
     console = Console(soft_wrap=True)
     streaming = not as_json and sys.stdout.isatty() and settings.backend.kind != "extractive"
 

@@ -15,13 +15,14 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 
-def open_retriever(settings: Settings) -> HybridRetriever:
-    """Retrieval over the data dir's index, without loading an answerer (timelines and digests quote only)."""
+def open_retriever(settings: Settings, *, short_lived: bool = True) -> HybridRetriever:
+    """Retrieval over the data dir's index, without loading an answerer (timelines and digests quote only).
+    `short_lived`: one command's topic, then exit (`make_embedder`); an eval scoring many passes False."""
     from bot.core.retrieve import HybridRetriever
     from index.embed import make_embedder
     from index.store import open_store
 
-    embedder = make_embedder(settings.index, settings.openai)
+    embedder = make_embedder(settings.index, settings.openai, short_lived=short_lived)
     return HybridRetriever(settings.index, open_store(settings.index, embedder, create=False), embedder)
 
 

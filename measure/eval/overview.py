@@ -115,7 +115,7 @@ def run_timelines(folder: str | Path, settings: Settings) -> dict[str, Any]:
 
     dataset = load_dataset(folder)
     index = prepare_index(dataset, settings)
-    retriever = open_retriever(index.settings)
+    retriever = open_retriever(index.settings, short_lived=False)
     scores, rows = [], []
     for query in load_overview(folder):
         timeline = build_timeline(topic_of(query.question), retriever)

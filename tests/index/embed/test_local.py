@@ -62,3 +62,16 @@ def test_query_vectors_are_cached_and_shared_read_only(embedder) -> None:
     assert embedder.embed_query(question) is first, "retrieval and the answerer share one computation"
     assert not first.flags.writeable
     np.testing.assert_allclose(first, embedder.embed([question])[0], atol=1e-6)
+
+
+def test_a_short_lived_session_gives_the_same_vectors(embedder, settings) -> None:
+    """`newsbot ask` builds its session without constant folding (it starts faster); the vectors must be the
+    ones the index was built with, or its question would be compared with chunks in another space."""
+    from index.embed import make_embedder
+
+    quick = make_embedder(settings.index, short_lived=True)
+    assert quick is make_embedder(settings.index, short_lived=True), "one session per kind per process"
+    assert quick is not make_embedder(settings.index)
+    texts = REFERENCE["sentences"]
+    np.testing.assert_allclose(quick.embed(texts), embedder.embed(texts), atol=1e-5)
+    np.testing.assert_allclose(quick.embed_query(texts[0]), embedder.embed_query(texts[0]), atol=1e-5)
