@@ -44,7 +44,6 @@ def _article_text(pipeline: Pipeline, article_id: str) -> str:
     return " ".join(rows["documents"])
 
 
-@pytest.mark.xfail(strict=True, reason=READER_MISSES)
 def test_how_much_quotes_the_sentence_with_the_amount(newsroom: Pipeline) -> None:
     answer = ask(newsroom, "How much will the Hallstead robot recall cost?")
     assert answer.understood["answer_type"] == "number"
@@ -63,7 +62,6 @@ def test_an_abbreviation_finds_the_spelled_out_role(newsroom: Pipeline) -> None:
     assert answer.answer.startswith("Mira Lindqvist [1]")
 
 
-@pytest.mark.xfail(strict=True, reason=READER_MISSES)
 def test_a_named_publication_is_searched_not_refused(newsroom: Pipeline) -> None:
     answer = ask(newsroom, "What did Reuters report about the dock workers?")
     assert not answer.refused

@@ -41,10 +41,7 @@ def test_question_the_seeds_cannot_answer_is_refused(seeded_pipeline) -> None:
         "What did Huawei say about the European Commission's recommendation?",
         "When must countries complete the coordinated risk assessment?",
         "Where did Huawei open a cybersecurity center?",
-        pytest.param(
-            "What did Xiang Ligang say?",
-            marks=pytest.mark.xfail(strict=True, reason="the learned reader refuses it; issue 20's note"),
-        ),
+        "What did Xiang Ligang say?",
     ],
 )
 def test_every_quote_is_verbatim_from_its_article(seeded_pipeline, seed_article, question: str) -> None:

@@ -42,13 +42,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory, embedder) -> Pipeline:  #
         (ZTE_QUESTION, "source code", "labs in Italy and Belgium", "local:"),
         # A "who" question gets the extractive named answer (the hybrid; see LLMAnswerer.answer).
         ("Who is the chief executive of Hallstead Robotics?", "Mira Lindqvist", "Chief executive Mira", "extractive"),
-        pytest.param(
-            "How much will the Hallstead robot recall cost?",
-            "$40 million",
-            "The recall will cost about $40",
-            "local:",
-            marks=pytest.mark.xfail(strict=True, reason="the learned reader refuses it; issue 20's note"),
-        ),
+        ("How much will the Hallstead robot recall cost?", "$40 million", "The recall will cost about $40", "local:"),
     ],
 )
 def test_the_local_model_answers_with_the_right_citation(pipeline: Pipeline, question, says, quote, by) -> None:  # type: ignore[no-untyped-def]
