@@ -68,7 +68,7 @@ class Reads:
 
 
 def collect(dataset: Dataset, settings: Settings, reader: ModelReader, cache: Path | None) -> Reads:
-    """Both reads of every question of `dataset`; margins cached by read and question text."""
+    """Both reads of every question of `dataset`; margins cached by read, question and the sentences read."""
     stored = json.loads(cache.read_text(encoding="utf-8")) if cache and cache.exists() else {}
 
     def remembered(key: str, read: Callable[[], float | None]) -> float | None:
@@ -90,8 +90,9 @@ def collect(dataset: Dataset, settings: Settings, reader: ModelReader, cache: Pa
         scores = scorer.read(request, ranking)
         if len(scores.answers) and not unanchored(ranking, understanding, settings.answer):
             best = ranking.ranked[int(np.argmax(scores.answers))]
+            # Keyed by what is read, not by the question alone: a scorer refit can choose another sentence.
             margin = remembered(
-                f"answers:{query.question}", lambda q=query.question, b=best: reader.answer_margin(q, b)
+                f"answers:{query.question}\n{best.text}", lambda q=query.question, b=best: reader.answer_margin(q, b)
             )
             out.answer_ids.append(query.id)
             out.answer_margins.append(float(margin or 0.0))
@@ -103,7 +104,8 @@ def collect(dataset: Dataset, settings: Settings, reader: ModelReader, cache: Pa
         if not any(e.supported for e in found):
             continue  # both answerers ask the reader only when some claim found a sentence
         rules = verdict.decide(understanding.yes_no, found)
-        margin = remembered(f"yes:{query.question}", lambda q=query.question, f=found: reader.margin(q, f))
+        read = "\n".join(e.best.text for e in found if e.best is not None)
+        margin = remembered(f"yes:{query.question}\n{read}", lambda q=query.question, f=found: reader.margin(q, f))
         if margin is None:
             continue
         out.ids.append(query.id)

@@ -76,10 +76,15 @@ class _SureReader:
     """Stands in for the model (its reads are tested in tests/bot/core/read): a fixed margin per read, so
     this test is about what the script collects through the real chain."""
 
+    def __init__(self) -> None:
+        self.reads = 0
+
     def answer_margin(self, question: str, best: object) -> float:
+        self.reads += 1
         return 2.0
 
     def margin(self, question: str, found: object) -> float:
+        self.reads += 1
         return -1.0
 
 
@@ -91,9 +96,19 @@ def test_collect_reads_every_seeds_question_through_the_real_chain(tmp_path: Pat
     dataset = load_dataset(Path(__file__).resolve().parents[2] / "measure" / "gold" / "seeds")
     settings = Settings.from_env(env_file=None, data_dir=tmp_path / "data", llm_setting="extractive")
     cache = tmp_path / "margins.json"
-    reads = collect(dataset, settings, _SureReader(), cache)  # type: ignore[arg-type]
+    model = _SureReader()
+    reads = collect(dataset, settings, model, cache)  # type: ignore[arg-type]
     assert 0 < len(reads.answer_ids) <= len(dataset.queries)
     assert set(reads.answer_margins) == {2.0} and set(reads.answerable) <= {0, 1}
     assert all(0.0 <= p <= 1.0 for p in reads.answer_scorer)
     assert set(reads.margins) <= {-1.0} and len(reads.ids) == len(reads.gold)
-    assert json.loads(cache.read_text(encoding="utf-8"))  # the margins are kept for a rerun
+    first = model.reads
+    assert first >= len(reads.answer_ids)
+    collect(dataset, settings, model, cache)  # type: ignore[arg-type]
+    assert model.reads == first, "a rerun reads nothing the cache holds"
+    # A margin is kept with the sentence it read: one cached under the question alone (as an earlier
+    # version did) is not reused, since a refitted scorer may now pick another sentence.
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    cache.write_text(json.dumps({k.split("\n")[0]: v for k, v in stored.items()}), encoding="utf-8")
+    collect(dataset, settings, model, cache)  # type: ignore[arg-type]
+    assert model.reads == 2 * first
