@@ -43,8 +43,12 @@ def ask_command(
     from index.errors import NewsbotError
 
     settings = load_settings(data_dir=data_dir, top_k=top_k)
-    # One question: this process never writes the store, and embeds the question and a few sentences only.
-    embedder = make_embedder(settings.index, settings.openai, short_lived=True)
+    try:
+        # One question: this process never writes the store, and embeds the question and a few sentences only.
+        embedder = make_embedder(settings.index, settings.openai, short_lived=True)
+    except NewsbotError as exc:
+        fail(str(exc))
+        return
     pipeline = Pipeline(settings, read_only=True, embedder=embedder)
     console = Console(soft_wrap=True)
     streaming = not as_json and sys.stdout.isatty() and settings.backend.kind != "extractive"

@@ -83,6 +83,14 @@ def test_ask_without_an_index_says_what_to_do(tmp_path: Path) -> None:
     assert "newsbot ingest" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_ask_with_an_unknown_embedder_says_which_ones_exist(workdir: Path) -> None:
+    """The embedder loads on a worker thread beside the imports; its error still reaches the user as one line."""
+    result = run("ask", ZTE_QUESTION, "--data-dir", "data", cwd=workdir, env={"NEWSBOT_EMBEDDER": "word2vec"})
+    assert result.returncode == 1
+    assert "unknown NEWSBOT_EMBEDDER" in result.stderr and "local" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_status_json(workdir: Path) -> None:
     status = json.loads(run("status", "--json", "--data-dir", "data", cwd=workdir).stdout)
     assert status["articles"] == 1 and status["chunks"] >= 2
