@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.core.digest import Digest, build_digest, resolve_since
+from bot.core.digest import Digest, build_digest
 from bot.settings import Settings
 from bot.slack import credentials
 from bot.slack.agent import AgentHandlers
@@ -196,9 +197,9 @@ def _digest_scheduler(
     if not hasattr(type(pipeline), "retriever"):
         return None
 
-    def build(rule: ChannelRule, schedule: DigestSchedule) -> Digest:
+    def build(rule: ChannelRule, schedule: DigestSchedule, slot: datetime) -> Digest:
         retriever = pipeline.retriever  # type: ignore[attr-defined]
-        since = resolve_since(schedule.since)
+        since = schedule.window_start(slot)
         return build_digest(retriever.store, retriever, since=since, topic=schedule.topic, sources=rule.sources)
 
     def post(channel: str, digest: Digest) -> str:

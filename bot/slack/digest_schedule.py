@@ -54,6 +54,11 @@ class DigestSchedule:
         wall = now.astimezone(self.zone).replace(tzinfo=None)
         return (origin + self.every * ((wall - origin) // self.every)).replace(tzinfo=self.zone)
 
+    def window_start(self, slot: datetime) -> str:
+        """The first day the slot's digest covers: `since` counted back from the slot, not from when the digest
+        is built, so a slot posted late (the app was down) covers what that slot would have."""
+        return resolve_since(self.since, now=slot.astimezone(UTC))
+
     def next_slot(self, after: datetime) -> datetime:
         """The first slot strictly after `after`."""
         return (self.last_slot(after).replace(tzinfo=None) + self.every).replace(tzinfo=self.zone)

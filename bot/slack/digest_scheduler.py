@@ -40,7 +40,8 @@ STATE_DIR = "slack-digests"
 LOCK_WAIT_S = 300.0
 """How long a process waits for another one posting the same channel's digest before skipping the slot."""
 
-BuildDigest = Callable[[ChannelRule, DigestSchedule], Digest]
+BuildDigest = Callable[[ChannelRule, DigestSchedule, datetime], Digest]
+"""Builds a channel's digest for one slot (the slot's time: what counts as new is counted back from it)."""
 PostDigest = Callable[[str, Digest], str]
 
 
@@ -141,7 +142,7 @@ class DigestScheduler:
                 if posted is not None and posted >= slot:
                     log.info("digest for %s: the slot at %s was done already", channel, f"{slot:%Y-%m-%d %H:%M}")
                     return None
-                digest = self.build(rule, schedule)
+                digest = self.build(rule, schedule, slot)
                 if not digest.stories:
                     self._record(channel, now, slot, None, 0)
                     log.info(

@@ -7,7 +7,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -168,7 +170,7 @@ def test_one_channel_never_gets_two_concurrent_posts(tmp_path: Path, slack_api: 
     settings = slack_settings(tmp_path / "data", slack_api.url)
     building, release = threading.Event(), threading.Event()
 
-    def slow_build(rule: ChannelRule, schedule: DigestSchedule) -> Digest:
+    def slow_build(rule: ChannelRule, schedule: DigestSchedule, slot: datetime) -> Digest:
         building.set()
         assert release.wait(30)
         return _one_story(schedule.since)
@@ -196,7 +198,7 @@ def test_an_empty_digest_is_not_posted_and_its_slot_counts_as_done(
     built: list[str] = []
     posted: list[Digest] = []
 
-    def build(rule: ChannelRule, schedule: DigestSchedule) -> Digest:
+    def build(rule: ChannelRule, schedule: DigestSchedule, slot: datetime) -> Digest:
         built.append(rule.channel)
         return Digest(since=schedule.since)
 
@@ -212,6 +214,28 @@ def test_an_empty_digest_is_not_posted_and_its_slot_counts_as_done(
     restarted = DigestScheduler(ChannelMap(path), build, post, tmp_path / "data")
     assert restarted.run("C0NEWS") is None and built == ["C0NEWS"], "the slot is done: not built again"
     assert posted == []
+
+
+def test_a_late_slot_covers_the_window_counted_from_the_slot(tmp_path: Path) -> None:
+    """A slot posted late (the app was down) is built for that slot: `since` counts back from the slot's time,
+    not from when the digest is built."""
+    path = tmp_path / "channels.toml"
+    path.write_text('[channels.C0NEWS.digest]\nevery = "1w"\nat = "08:00"\nsince = "24h"\n', encoding="utf-8")
+    slots: list[datetime] = []
+
+    def build(rule: ChannelRule, schedule: DigestSchedule, slot: datetime) -> Digest:
+        slots.append(slot)
+        return Digest(since=schedule.window_start(slot))
+
+    before = datetime.now(UTC)
+    DigestScheduler(ChannelMap(path), build, lambda c, d: "1700000000.000001", tmp_path / "data").run("C0NEWS")
+    [slot] = slots
+    assert (slot.weekday(), slot.hour, slot.minute) == (0, 8, 0), "the week's slot: Monday 08:00"
+    assert before - timedelta(weeks=1) < slot <= before
+    schedule = DigestSchedule(every=timedelta(weeks=1), since="24h")
+    late = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)  # a Monday slot, built days later: the same window
+    assert schedule.window_start(late) == "2024-05-05"
+    assert schedule.window_start(late.astimezone(ZoneInfo("Pacific/Auckland"))) == "2024-05-05"
 
 
 def _one_story(since: str) -> Digest:
