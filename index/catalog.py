@@ -3,8 +3,10 @@
 Question understanding needs, per question, the indexed publication names and the newest article date
 (relative dates such as "last week" resolve against it). Both are kept per article in the keyword index
 file, which ingest and `index.keyword_sync` update article by article, so reading the catalog is two
-small SQL aggregates over the article rows, never a scan of the store.
-"""
+small SQL aggregates over the article rows, never a scan of the store. A publication that carried a story
+only as a wire copy has no article rows (the copy is a member of the story, not embedded again:
+`index.store.members`), so the members' sources are counted in too: one metadata read of the members
+collection per index generation, which holds only copies."""
 
 from __future__ import annotations
 
@@ -43,6 +45,10 @@ def catalog_for(store: Store, settings: IndexSettings, generation: str) -> Catal
     try:
         sync_keyword_index(store, index)
         oldest, newest = index.date_span()
-        return Catalog(index.generation or generation, index.sources(), oldest, newest)
+        sources = index.sources()
+        for member in store.members.scan():
+            if member.article.source:
+                sources[member.article.source] = sources.get(member.article.source, 0) + 1
+        return Catalog(index.generation or generation, sources, oldest, newest)
     finally:
         index.close()

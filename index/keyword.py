@@ -322,9 +322,17 @@ class KeywordIndex:
     # -- reads ------------------------------------------------------------------------------------
 
     def search(
-        self, query: str, k: int, *, since: int = 0, until: int = 0, source: str | None = None
+        self,
+        query: str,
+        k: int,
+        *,
+        since: int = 0,
+        until: int = 0,
+        source: str | None = None,
+        articles: Sequence[str] = (),
     ) -> list[tuple[str, float]]:
-        """Top chunk ids with their BM25 scores (> 0, best first, ties by id), after the date and source filters.
+        """Top chunk ids with their BM25 scores (> 0, best first, ties by id), after the date, source and
+        article filters (`articles`: only chunks of these articles).
 
         See `index.keyword_rank` for how candidates are chosen within a fixed cost.
         """
@@ -335,16 +343,18 @@ class KeywordIndex:
             if not selective:
                 return []
             match = " OR ".join(f'"{t}"' for t in selective)
-            rowids = self._candidates(match, max(RERANK_MIN, 4 * k), since, until, source)
+            rowids = self._candidates(match, max(RERANK_MIN, 4 * k), since, until, source, articles)
             marks = ",".join("?" * len(rowids))
             rows = self._db.execute(f"SELECT id, terms FROM chunks WHERE rowid IN ({marks})", rowids).fetchall()
         scored = [(str(chunk_id), bm25(terms, str(text).split(), stats)) for chunk_id, text in rows]
         scored.sort(key=lambda item: (-item[1], item[0]))
         return [(chunk_id, score) for chunk_id, score in scored[:k] if score > 0]
 
-    def _candidates(self, match: str, limit: int, since: int, until: int, source: str | None) -> list[int]:
+    def _candidates(
+        self, match: str, limit: int, since: int, until: int, source: str | None, articles: Sequence[str] = ()
+    ) -> list[int]:
         """Rowids of the best `limit` matches by FTS5's own bm25() over the selective terms."""
-        if not (since or until or source):
+        if not (since or until or source or articles):
             sql = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?"
             return [int(r[0]) for r in self._db.execute(sql, (match, limit))]
         clauses, params = ["fts MATCH ?"], [match]
@@ -357,6 +367,9 @@ class KeywordIndex:
         if source:
             clauses.append("lower(c.source) = lower(?)")
             params.append(source)
+        if articles:
+            clauses.append(f"c.article_id IN ({','.join('?' * len(articles))})")
+            params.extend(articles)
         sql = (
             "SELECT fts.rowid FROM fts JOIN chunks c ON c.rowid = fts.rowid "
             f"WHERE {' AND '.join(clauses)} ORDER BY bm25(fts) LIMIT ?"

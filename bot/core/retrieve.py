@@ -31,6 +31,7 @@ from index.keyword import KeywordIndex
 from index.keyword_sync import open_keyword_index, sync_keyword_index
 from index.settings import IndexSettings
 from index.store import Store
+from index.store.schema import MEMBER
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,15 @@ GENERATION_CHECK_S = 2.0
 @dataclass(frozen=True)
 class Filters:
     """Optional limits on what may be retrieved: ISO dates (inclusive), an exact source name, and a set of
-    allowed sources (a Slack channel's, say). `source` and `sources` together allow their intersection."""
+    allowed sources (a Slack channel's, say). `source` and `sources` together allow their intersection.
+    `carried`: the articles whose chunks hold a story an allowed source carried only as a wire copy (a copy
+    is stored as a member of its story, not embedded again); the retriever fills it in."""
 
     since: str | None = None
     until: str | None = None
     source: str | None = None
     sources: tuple[str, ...] = ()
+    carried: tuple[str, ...] = ()
 
     def allowed(self) -> tuple[str, ...] | None:
         """The sources a hit may come from, or None for any."""
@@ -80,7 +84,10 @@ class Filters:
             clauses.append({"date_ord": {"$gt": 0}})
         allowed = self.allowed()
         if allowed is not None:
-            clauses.append({"source": allowed[0]} if len(allowed) == 1 else {"source": {"$in": list(allowed)}})
+            by_source = {"source": allowed[0]} if len(allowed) == 1 else {"source": {"$in": list(allowed)}}
+            if self.carried:
+                by_source = {"$or": [by_source, {"article_id": {"$in": list(self.carried)}}]}
+            clauses.append(by_source)
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -133,6 +140,7 @@ class HybridRetriever:
         self._checked_at = 0.0
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25")
+        self._carried: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index, caught up with the store's latest write at most every GENERATION_CHECK_S.
@@ -152,7 +160,7 @@ class HybridRetriever:
     def retrieve(self, question: str, top_k: int, filters: Filters | None = None) -> list[Hit]:
         scope = _SCOPE.get()
         filters = (filters or Filters()).within(scope.filters if scope else None)
-        hits = self._retrieve(question, top_k, filters)
+        hits = self._retrieve(question, top_k, self._with_copies(filters))
         if scope is not None and scope.on_hits is not None:
             try:
                 scope.on_hits(question, hits)
@@ -160,20 +168,44 @@ class HybridRetriever:
                 log.debug("a retrieval observer failed", exc_info=True)
         return hits
 
+    def _with_copies(self, filters: Filters) -> Filters:
+        """`filters` that also let through the stories an allowed source carried only as a copy: "according
+        to Paper B" finds the wire story Paper B ran, whose sentences are stored once, under the first copy
+        (an edited copy's added sentences are Paper B's own chunks and pass by source anyway). Looked up
+        once per index generation and set of sources."""
+        allowed = filters.allowed()
+        if allowed is None or allowed == (_NOTHING,) or filters.carried:
+            return filters
+        key = (self.keyword_index().generation or "", allowed)
+        with self._lock:
+            carried = self._carried.get(key)
+        if carried is None:
+            stories = sorted({m.story_id for m in self.store.members.scan(where={"source": {"$in": list(allowed)}})})
+            rows = self.store.scan(False, {"story_id": {"$in": stories}}) if stories else iter(())
+            # The first copies' chunks: another copy's added sentences are that outlet's, not this one's.
+            carried = tuple(sorted({str(meta["article_id"]) for _, _, meta in rows if not meta.get(MEMBER)} - {""}))
+            with self._lock:
+                self._carried = {k: v for k, v in self._carried.items() if k[0] == key[0]} | {key: carried}
+        return replace(filters, carried=carried) if carried else filters
+
     def _keyword_search(
         self, keyword: KeywordIndex, question: str, k: int, filters: Filters
     ) -> list[tuple[str, float]]:
-        """BM25 hits under the filters; several allowed sources are searched one by one and merged by score
-        (one index, so their BM25 scores compare)."""
+        """BM25 hits under the filters; several allowed sources (and the articles carrying their copies) are
+        searched one by one and merged by score (one index, so their BM25 scores compare)."""
         since = _ord(filters.since) if filters.since else 0
         until = _ord(filters.until) if filters.until else 0
         allowed = filters.allowed()
-        if allowed is None or len(allowed) == 1:
+        if allowed is None or (len(allowed) == 1 and not filters.carried):
             source = allowed[0] if allowed else None
             return keyword.search(question, k, since=since, until=until, source=source)
         merged = [hit for s in allowed for hit in keyword.search(question, k, since=since, until=until, source=s)]
-        merged.sort(key=lambda item: (-item[1], item[0]))
-        return merged[:k]
+        if filters.carried:
+            merged += keyword.search(question, k, since=since, until=until, articles=filters.carried)
+        best: dict[str, float] = {}
+        for chunk_id, score in merged:
+            best[chunk_id] = max(score, best.get(chunk_id, score))
+        return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:k]
 
     def _weights(self) -> Weights:
         try:

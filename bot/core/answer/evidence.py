@@ -146,7 +146,8 @@ def rank(
 ) -> Ranking:
     """Score the hits' sentences for `question`, best first (only the shortlist is scored by meaning).
 
-    With `sources` (publications the question names), only their sentences are ranked when there are any.
+    With `sources` (publications the question names), only their sentences are ranked when there are any (a
+    story a named source carried as a wire copy counts as its: the copy's sentences are stored once).
     """
     pool = candidates(hits)
     terms = QuestionTerms.build(question, [c.stems for c in pool])
@@ -159,7 +160,7 @@ def rank(
     retrieved: set[str] = set().union(*articles.values()) if articles else set()
     if not pool:
         return Ranking(terms, list, retrieved, [], articles)
-    named = [c for c in pool if c.hit.chunk.source in sources]
+    named = [c for c in pool if c.hit.chunk.source in sources or set(c.hit.chunk.also_in) & set(sources)]
     pool = named or pool
     known = question_words(question)
     pool = [
