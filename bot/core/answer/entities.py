@@ -133,22 +133,46 @@ of June 2019", "on March 3, 2025", "in 2019"."""
 _AMOUNT_SPAN = re.compile(
     r"(?:[$€£¥]\s?\d[\d,.]*\d|[$€£¥]\s?\d)(?:\s?(?:million|billion|trillion|bn|m)\b)?|"
     r"\b\d[\d,.]*\d?\s?(?:%|percent\b|per cent\b)|"
-    r"\b\d[\d,.]*(?:\s+(?:million|billion|trillion|thousand|hundred))?(?:\s+[a-z][a-z-]+)?",
+    r"\b\d[\d,.]*(?:\s+(?:out\s+)?of\s+\d[\d,.]*)?(?:\s+(?:million|billion|trillion|thousand|hundred))?"
+    r"(?:\s+[a-z][a-z-]+)?",
     re.IGNORECASE,
 )
-"""An amount, a share, or a count with what it counts: "$40 million", "6%", "14,200 tonnes"."""
+"""An amount, a share, or a count with what it counts: "$40 million", "6%", "14,200 tonnes", "31 of 60 seats"."""
+_JOINED = re.compile(r"[\w-]$")
 
 
 def answer_span(sentence: str, kind: str, question: str) -> str | None:
     """The first date (kind "date") or amount (kind "number") in `sentence` that the question does not already
-    hold, verbatim; None when there is none. The span is shown before the quote: the answer first."""
+    hold, verbatim; None when there is none. The span is shown before the quote: the answer first, so it must
+    be an answer on its own. An amount is a sum, a share or a count *with what it counts*: a bare figure
+    ("2019", "7") says nothing without its sentence, nor does a figure inside a date ("April 7, 2024") or a
+    name ("AX-40"); a count's word is never a function word ("2019 to", "31 of")."""
     pattern = _DATE_SPAN if kind == "date" else _AMOUNT_SPAN if kind == "number" else None
     if pattern is None:
         return None
     asked = question.lower()
+    dated = [m.span() for m in _DATE_SPAN.finditer(sentence)] if kind == "number" else []
     for match in pattern.finditer(sentence):
         span = match.group(0).strip(" ,.")
+        if kind == "number":
+            if _JOINED.search(sentence[: match.start()]) or any(a <= match.start() < b for a, b in dated):
+                continue
+            span = _counted(span)
+            if span is None:
+                continue
         digits = re.sub(r"\D", "", span)
         if span and span.lower() not in asked and (not digits or digits not in re.sub(r"\D", " ", asked).split()):
             return span
     return None
+
+
+def _counted(span: str) -> str | None:
+    """`span` when it says what it is (a currency, a share, a scale word or the thing counted), else None."""
+    words = span.split()
+    if words and words[-1].lower() in STOPWORDS:
+        words = words[:-1]
+    if not words:
+        return None
+    if len(words) == 1 and not re.search(r"[$€£¥%]", words[0]):
+        return None
+    return " ".join(words)

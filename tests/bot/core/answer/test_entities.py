@@ -1,8 +1,12 @@
-"""Names in evidence sentences, and the name a "who" question's evidence agrees on."""
+"""Names in evidence sentences, the name a "who" question's evidence agrees on, and the date or amount span
+an answer leads with."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.answer import entities
+from bot.core.answer.entities import answer_span
 from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.models import Hit
 from bot.core.request import Request
@@ -39,3 +43,40 @@ def test_the_name_where_the_question_is_described_wins_over_the_one_that_recurs(
     answer = ExtractiveAnswerer(embedder).answer(Request.of(question, hits, understanding=understanding))
     assert answer.answer.startswith("Tomas Berg [1]")
     assert answer.citations[0].article_id == "a2"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        ("The recall will cost about $40 million, the company said.", "$40 million"),
+        ("Farmers harvested 14,200 tonnes of wheat in 2024.", "14,200 tonnes"),
+        ("Turnout was 61 percent, the highest since 1998.", "61 percent"),
+        ("Shares rose 6% on Monday.", "6%"),
+        ("The Civic Union won 31 of 60 seats.", "31 of 60 seats"),
+    ],
+)
+def test_an_amount_span_says_what_it_counts(sentence: str, span: str) -> None:
+    assert answer_span(sentence, "number", "How much or how many?") == span
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "ZTE is also expected to open two more labs in Italy and Belgium in 2019 to invite customers.",  # a year
+        "Rosalind Achebe-Ward was elected mayor on April 7, 2024, defeating the incumbent.",  # a date's day
+        "Aeril Dynamics is recalling its AX-40 on orders from the regulator.",  # part of a name
+        "Viktor Saal, who served from 2015 to 2022, was sentenced.",  # years, and a function word
+    ],
+)
+def test_no_span_is_a_bare_figure_a_date_or_part_of_a_name(sentence: str) -> None:
+    """The span stands before the quote as the answer: one that says nothing alone is left out, and the
+    quoted sentence answers by itself."""
+    assert answer_span(sentence, "number", "How many?") is None
+
+
+def test_a_span_the_question_already_holds_is_skipped() -> None:
+    sentence = "The levy rises from four crowns to 6 crowns, or 50 percent, from April."
+    assert answer_span(sentence, "number", "Will the levy rise to 6 crowns?") == "50 percent"
+    assert answer_span("The audit is due by the end of June 2019.", "date", "When is the audit due?") == (
+        "by the end of June 2019"
+    )
