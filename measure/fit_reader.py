@@ -5,6 +5,8 @@ expand, rank the evidence, check a yes/no question's claims) and the features th
 recorded with their labels:
 - a sentence answers the question when it overlaps a gold evidence quote of a gold article (fitted on the
   answerable questions only: whether there is an answer at all is the next model's job);
+- a question is answerable when the gold set says so;
+- a yes/no question's label is its gold answer.
 Three L2-regularised logistic models are fitted on the `--fit` sets (L-BFGS-B, standardised inputs; the
 answers model by default as a ranking within each question, `fit_ranking`) and written to
 `bot/core/read/weights.json` with what they were fitted on; every set is then scored with them, so the
@@ -203,7 +205,7 @@ def fit_ranking(sets: list[Examples], l2: float = RANKING_L2) -> Logistic:
 
     bounds = [_bound(SIGNS.get(name, 0)) for name in ANSWER_FEATURES]
     w = minimize(loss, np.zeros(len(ANSWER_FEATURES)), jac=True, method="L-BFGS-B", bounds=bounds).x
-    rows = [(x, y) for s in sets for x, y, a in zip(s.answers_x, s.answers_y, s.answerable_y, strict=True) if a]
+    rows = _answerable_pairs(sets)
     summed = np.concatenate([((x - mean) / scale) @ w for x, _ in rows])
     calibration = fit_logistic(summed[:, None], np.concatenate([y for _, y in rows]), ("ranking",))
     slope = float(calibration.weights[0] / calibration.scale[0])
@@ -211,20 +213,21 @@ def fit_ranking(sets: list[Examples], l2: float = RANKING_L2) -> Logistic:
     return Logistic(ANSWER_FEATURES, w * slope, bias, mean, scale)
 
 
+def fit_pointwise(sets: list[Examples]) -> Logistic:
+    """The answers model as one logistic model over every sentence of every answerable question."""
+    rows = _answerable_pairs(sets)
+    x, y = np.vstack([x for x, _ in rows]), np.concatenate([y for _, y in rows])
+    return fit_logistic(x, y, ANSWER_FEATURES, signs=SIGNS)
+
+
+def _answerable_pairs(sets: list[Examples]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(features, labels) of each answerable question's sentences: which sentence answers is learned where
+    there is an answer; whether there is one, by the answerable model."""
+    return [(x, y) for s in sets for x, y, a in zip(s.answers_x, s.answers_y, s.answerable_y, strict=True) if a]
+
+
 def fit(sets: list[Examples], objective: str = "ranking") -> Models:
-    # Which sentence answers is learned where there is an answer; whether there is one, by `answerable`.
-    answerable_only = [
-        (x, y) for s in sets for x, y, a in zip(s.answers_x, s.answers_y, s.answerable_y, strict=True) if a
-    ]
-    if objective == "ranking":
-        answers = fit_ranking(sets)
-    else:
-        answers = fit_logistic(
-            np.vstack([x for x, _ in answerable_only]),
-            np.concatenate([y for _, y in answerable_only]),
-            ANSWER_FEATURES,
-            signs=SIGNS,
-        )
+    answers = fit_ranking(sets) if objective == "ranking" else fit_pointwise(sets)
     # Every question, those the anchor rule refuses too: without them the few unanswerable questions left
     # in the multi-hop sets teach the model that nearly everything is unanswerable (dev ECE 0.04 -> 0.32).
     answerable = fit_logistic(
