@@ -67,6 +67,12 @@ class AnswerSettings(SettingsPart):
     holds as a phrase (`bot.core.understand.anchors.unheld`); sweep 0,1 to measure it."""
     overview_min: float = Field(0.05, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_MIN"))
     """An overview ("summarize …") quotes sentences the reader gives at least this P(answers); none: refused."""
+    overview_facts: int = Field(5, ge=1, le=20, validation_alias=env("NEWSBOT_OVERVIEW_FACTS"))
+    """How many cited sentences an overview ("summarize …", "catch me up on …") gives at most."""
+    overview_anchored: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_ANCHORED"))
+    """Refuse an overview when what was retrieved holds less than this share of the question's names, quoted
+    terms and models as phrases (the Nine Years' Treaty is not the Ten Years' Treaty). An overview draws on
+    several articles, whose names are spread over chunks not all retrieved, so not all of them."""
     companion_ratio: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_COMPANION_RATIO"))
     """Quote a second or third sentence only when the reader scores it at least this share of the best."""
     # The speed knobs of the local model (bot/core/answer/local_llm.py; README "A local model" has the figures).

@@ -2,8 +2,11 @@
 
 Both answerers use it: the extractive one quotes the facts, an LLM writes from them and verification checks
 every sentence it writes against them. The facts are sentences in the reader's order from the articles on
-the topic (those with a sentence the reader gives at least `NEWSBOT_OVERVIEW_MIN`; none: refused), one story
-counted once (wire copies), shared among those articles, oldest first.
+the topic, one story counted once (wire copies), shared among those articles, oldest first. An article is on
+the topic when the reader gives one of its sentences at least `NEWSBOT_OVERVIEW_MIN` and it holds as many of
+the question's names (`bot.core.understand.anchors`: names, quoted terms, models) as any such article does;
+none, or less than `NEWSBOT_OVERVIEW_ANCHORED` of those names held as phrases anywhere in what was
+retrieved (the Nine Years' Treaty is not the Ten Years' Treaty): refused.
 """
 
 from __future__ import annotations
@@ -12,32 +15,55 @@ from dataclasses import dataclass
 
 from bot.core.answer import evidence
 from bot.core.answer.evidence import Candidate
-from bot.core.answer.gate import SEMANTIC_WEIGHT, read, unanchored
+from bot.core.answer.gate import SEMANTIC_WEIGHT, read
 from bot.core.citations.assemble import see_also
 from bot.core.models import Citation
 from bot.core.read import Reader
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
+from bot.core.understand import anchors
+from bot.core.understand.anchors import Anchor
 from index.embed import Embedder
 
 OVERVIEW_SHORTLIST = 24
-OVERVIEW_FACTS = 5
+NAMED = anchors.PHRASE_KINDS | {anchors.PUBLICATION}
+"""The anchors that name a story: in "summarize the Nine Years' Treaty story" the name before "story" reads
+as a publication's (`anchors`), and it is what the overview is about."""
 
 
-def key_facts(ranked: list[Candidate], floor: float) -> list[Candidate]:
-    """Up to `OVERVIEW_FACTS` sentences, in the reader's order, of the articles on the topic (those with a
-    sentence the reader gives at least `floor`): one story counted once (its first copy's sentences; a copy
-    adds only what it adds), the facts shared among those articles (all from one when only one is on the
-    topic), none that repeats most of the words of one already chosen. The reader's probabilities are a
-    factoid's (one sentence answers), so within an on-topic article they only order."""
-    on_topic = {c.article_id for c in ranked if c.score >= floor}
-    eligible = [c for c in ranked if c.article_id in on_topic]
-    per_article_cap = -(-OVERVIEW_FACTS // max(len({c.article_id for c in eligible}), 1))
+def names_held(found: tuple[Anchor, ...], articles: dict[str, set[str]]) -> dict[str, float]:
+    """Each retrieved article's share of the question's names, quoted terms and models whose words its
+    retrieved text or title holds (`Ranking.articles`, the reader's `anchors_in_article` measure); 1.0 for
+    every article when the question names none. An overview rests on several articles, so the factoid's
+    rule (each name held as a phrase somewhere in the shortlist) does not fit it: the articles on a story
+    are the ones that name what it names, and a later mention ("Altman") is how a story names again."""
+    wanted = [t for a in found if a.kind in NAMED and (t := anchors.spelled_terms(a))]
+    if not wanted:
+        return dict.fromkeys(articles, 1.0)
+    return {a: sum(t <= held for t in wanted) / len(wanted) for a, held in articles.items()}
+
+
+def on_topic(ranked: list[Candidate], held: dict[str, float], floor: float) -> set[str]:
+    """The articles with a sentence the reader gives at least `floor` that hold as many of the question's
+    names as any such article does."""
+    read = {c.article_id for c in ranked if c.score >= floor}
+    best = max((held.get(a, 0.0) for a in read), default=0.0)
+    return {a for a in read if held.get(a, 0.0) >= best}
+
+
+def key_facts(ranked: list[Candidate], topic: set[str], limit: int) -> list[Candidate]:
+    """Up to `limit` sentences, in the reader's order, of the articles on the topic: one story counted once
+    (its first copy's sentences; a copy adds only what it adds), the facts shared among those articles (all
+    from one when only one is on the topic), none that repeats most of the words of one already chosen. The
+    reader's probabilities are a factoid's (one sentence answers), so within an on-topic article they only
+    order."""
+    eligible = [c for c in ranked if c.article_id in topic]
+    per_article_cap = -(-limit // max(len({c.article_id for c in eligible}), 1))
     chosen: list[Candidate] = []
     per_article: dict[str, int] = {}
     story_article: dict[str, str] = {}
     for candidate in eligible:
-        if len(chosen) == OVERVIEW_FACTS:
+        if len(chosen) == limit:
             break
         story = candidate.hit.chunk.story_id or candidate.article_id
         if story_article.setdefault(story, candidate.article_id) != candidate.article_id:
@@ -64,8 +90,18 @@ def gather(request: Request, embedder: Embedder, reader: Reader, settings: Answe
     ranking = evidence.rank_request(request, embedder, SEMANTIC_WEIGHT, OVERVIEW_SHORTLIST)
     ranked = read(reader, request, ranking).ranked if ranking.candidates else []
     closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
-    if not ranked or unanchored(ranking, request.understanding, settings) or ranked[0].score < settings.overview_min:
+    understanding = request.understanding
+    titles = {c.hit.chunk.title for c in ranking.candidates if c.hit.chunk.title}
+    if (
+        not ranked
+        or anchors.missing(understanding.anchors, ranking.retrieved)
+        or anchors.held_share(understanding.anchors, [*titles, *(c.text for c in ranking.candidates)], NAMED)
+        < settings.overview_anchored
+    ):
         return Overview(ranked, [], closest)
-    facts = key_facts(ranked, settings.overview_min)
+    topic = on_topic(ranked, names_held(understanding.anchors, ranking.articles), settings.overview_min)
+    if not topic:
+        return Overview(ranked, [], closest)
+    facts = key_facts(ranked, topic, settings.overview_facts)
     facts.sort(key=lambda c: (c.hit.chunk.date or "", c.article_id, c.start))
     return Overview(ranked, facts, closest)

@@ -138,6 +138,19 @@ def unheld(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[str] 
     return [a for a, parts in wanted if not all(f" {part} " in held for part in parts)]
 
 
+def held_share(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[str] = PHRASE_KINDS) -> float:
+    """The share of the anchors of `kinds` with parts (see `unheld`) that `texts` hold as phrases (1.0 when
+    there are none)."""
+    wanted = [a for a in found if a.kind in kinds and _parts(a.text)]
+    return 1.0 - len(unheld(wanted, texts, kinds)) / len(wanted) if wanted else 1.0
+
+
+def spelled_terms(anchor: Anchor) -> frozenset[str]:
+    """The stems of an anchor's words, its acronyms left out ("CEO Changpeng Zhao": changpeng, zhao; "US":
+    none), as `unheld` leaves them out: articles spell them out ("chief executive")."""
+    return frozenset(stems(" ".join(w for w in anchor.text.split() if not _ACRONYM.fullmatch(w.strip(_QUOTES + ".,")))))
+
+
 def _parts(text: str) -> list[str]:
     pieces = _JOINT.split(text)
     return [" ".join(words) for piece in pieces if not _ACRONYM.fullmatch(piece) and (words := _words(piece))]

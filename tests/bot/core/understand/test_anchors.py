@@ -9,11 +9,14 @@ from bot.core.understand.anchors import (
     NAME,
     NUMBER,
     PER_ARTICLE,
+    PHRASE_KINDS,
     PUBLICATION,
     QUALIFIER,
     QUOTED,
     anchors,
+    held_share,
     missing,
+    spelled_terms,
     unheld,
 )
 from bot.core.understand.sources import SourceMatcher
@@ -122,3 +125,21 @@ def test_a_phrase_is_not_pieced_together_across_sentences() -> None:
 
 def test_dates_are_no_names_or_numbers() -> None:
     assert phrases("Did Acme say on November 6, 2023 that prices rose?") == [("Acme", NAME)]
+
+
+def test_held_share_counts_the_names_held_as_phrases() -> None:
+    found = anchors("Catch me up on Volterra Motors and the Lindqvist Commission.", ())
+    assert held_share(found, ["Volterra Motors opened a factory."]) == 0.5
+    assert held_share(found, ["The Lindqvist Commission fined Volterra Motors."]) == 1.0
+    assert held_share(found, ["A commission fined a carmaker."]) == 0.0
+    assert held_share(anchors("What happened in the US?", ()), ["Nothing."]) == 1.0, "an acronym is no part"
+    story = anchors("Summarize the Nine Years' Treaty story.", ())
+    assert held_share(story, ["The Ten Years' Treaty took nine months."]) == 1.0, "a publication is no phrase kind"
+    assert held_share(story, ["The Ten Years' Treaty took nine months."], PHRASE_KINDS | {PUBLICATION}) == 0.0
+
+
+def test_spelled_terms_leave_acronyms_out() -> None:
+    (ceo,) = [a for a in anchors("What did CEO Changpeng Zhao say?", ()) if "Zhao" in a.text]
+    assert spelled_terms(ceo) == {"changpeng", "zhao"}
+    (us,) = anchors("What did the US say?", ())
+    assert spelled_terms(us) == frozenset()
