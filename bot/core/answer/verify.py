@@ -7,8 +7,10 @@ user sees supports the sentence that cites it. Support is 0.6 × cosine (the ret
 the share of the sentence's terms the evidence holds — the measure the yes/no verdicts use. Scores in
 the grey zone [`JUDGE_FROM`, `SUPPORTED`) go to a yes/no judge when one is configured (the local model).
 A topical sentence can score well and still add a fact: a number the cited evidence does not hold makes
-it unsupported, and so does a name found neither in that evidence nor in the question or the articles'
-titles and publications, unless the judge accepts it.
+it unsupported, and so does a name whose words are neither in that evidence, its publication, its title nor
+the question, unless the judge accepts it. A name a sentence opens on is usually who did what, which the
+cited sentence itself must say: for it the title, which names the story, is not enough ("China has been
+lobbying" citing "the US has been lobbying" in an article titled "China's Huawei …").
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ MIN_TERMS = 2
 """A sentence with fewer content terms states nothing checkable ("Yes.", "However:"): it is removed."""
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’-]+")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z-]*")
 _VERDICT = re.compile(r"^\s*(yes|no)\b[\s,.;:!—–-]*", re.IGNORECASE)
 
 Judge = Callable[[str, str], bool]
@@ -60,13 +63,16 @@ def split_verdict(reply: str) -> tuple[str | None, str]:
 
 @dataclass
 class _Check:
-    """One reply's verification state: what the question and titles name, and the judge calls spent.
+    """One reply's verification state: the question's words, and the judge calls spent.
 
     Created per `verify` call, never kept on the `Verifier`: one verifier serves every Slack worker, and
     two replies checked at once must not see each other's names or budget.
     """
 
-    known: str
+    known: frozenset[str]
+    proper: frozenset[str]
+    """Words the evidence, its titles and the question write only capitalised: names, so a reply sentence
+    that opens on one is checked for it too."""
     asked: int = 0
 
 
@@ -85,7 +91,7 @@ class Verifier:
         sentences = [c for c in claims(text) if c.text]
         if not sentences or not evidence:
             return Verified("", model_verdict, corrections)
-        check = _Check(" ".join([known, *(f"{c.hit.chunk.title} {c.hit.chunk.source}" for c in evidence)]).lower())
+        check = _Check(frozenset(stems(known)), _proper([known, *(f"{c.hit.chunk.title}. {c.text}" for c in evidence)]))
         scores = self._scores([c.text for c in sentences], evidence)
         kept: list[str] = []
         for claim, row in zip(sentences, scores, strict=True):
@@ -111,7 +117,10 @@ class Verifier:
         text = " ".join(c.text for c in cited)
         if score < JUDGE_FROM or _new_numbers(sentence, text):
             return False, False
-        doubtful = score < SUPPORTED or bool(_new_names(sentence, f"{text.lower()} {check.known}"))
+        sources = " ".join(c.hit.chunk.source for c in cited)
+        held = check.known | set(stems(f"{text} {sources}"))
+        titled = held | set(stems(" ".join(c.hit.chunk.title for c in cited)))
+        doubtful = score < SUPPORTED or bool(_new_names(sentence, held, titled, check.proper))
         if not doubtful:
             return True, False
         if self.judge is None or check.asked >= JUDGE_BUDGET:
@@ -159,10 +168,25 @@ def _new_numbers(sentence: str, evidence: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(sentence)} - held
 
 
-def _new_names(sentence: str, known: str) -> set[str]:
-    """Capitalised words (after the first, which any sentence has) that `known` does not hold."""
-    names = {m.group(0) for m in _NAME.finditer(sentence) if m.start() > 0 and m.group(0).lower() not in STOPWORDS}
-    return {n for n in names if n.lower().rstrip("'’s") not in known}
+def _proper(texts: Sequence[str]) -> frozenset[str]:
+    """Words `texts` write capitalised and never in lower case: names ("China"), not sentence openings that
+    also occur inside a sentence ("The", "Officials")."""
+    written = [w for text in texts for w in _WORDS.findall(text)]
+    lower = {w for w in written if w.islower()}
+    return frozenset(w.lower() for w in written if w[0].isupper() and w.lower() not in lower)
+
+
+def _new_names(sentence: str, held: set[str], titled: set[str], proper: frozenset[str]) -> set[str]:
+    """Capitalised words whose stems are not held, word by word ("Ten" is not held by "often"): inside the
+    sentence by `titled`, the opening word (only when `proper` says it is a name) by `held`."""
+    new = set()
+    for m in _NAME.finditer(sentence):
+        name = m.group(0)
+        if name.lower() in STOPWORDS or (m.start() == 0 and name.lower() not in proper):
+            continue
+        if not set(stems(name)) <= (titled if m.start() > 0 else held):
+            new.add(name)
+    return new
 
 
 def _attach(sentence: str) -> str:

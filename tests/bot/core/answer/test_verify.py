@@ -161,3 +161,27 @@ def test_two_replies_verified_at_once_keep_their_own_names_and_budget(embedder, 
     assert not any(owner == "A" and s.startswith("Then Kessler") for owner, s in asked), "A's question names her"
     assert results["B"].text == "", "B's question never names Kessler and the judge rejected her"
     assert any(owner == "B" and s.startswith("Then Kessler") for owner, s in asked)
+
+
+def test_a_name_is_held_word_by_word_and_an_opening_name_is_checked_too(embedder) -> None:
+    """ "Oman" is not held by "woman"; a sentence opening on a name the cited evidence does not hold (the
+    title names China, the sentence says the US lobbies) is doubtful, and with no judge it goes; "However"
+    is no name."""
+    text = (
+        "The blueprint did not exclude any companies, although the US has often been lobbying governments "
+        "in the region to ban Chinese companies, a woman official said. "
+        "The European Commission released a common stance on Tuesday."
+    )
+    chunk = Chunk("eu", 0, text, 0, len(text), title="China's Huawei welcomes EU 5G stance", source="Wire")
+    found = candidates([Hit(chunk, 1.0)])
+    verifier = Verifier(embedder)
+    swapped = verifier.verify("China has been lobbying governments in the region to ban Chinese companies [1].", found)
+    assert swapped.text == "" and swapped.corrections[0].kind == "removed"
+    kept = verifier.verify(
+        "However, the US has been lobbying governments in the region to ban Chinese companies [1].", found
+    )
+    assert kept.text.startswith("However, the US has been lobbying")
+    oman = verifier.verify(
+        "The US and Oman have been lobbying governments in the region to ban Chinese companies [1].", found
+    )
+    assert oman.text == ""
