@@ -99,6 +99,12 @@ class Ranking:
     def ranked(self) -> list[Candidate]:
         return self.score()
 
+    @cached_property
+    def texts(self) -> list[str]:
+        """The retrieved titles and sentences: where the anchors' phrase checks look."""
+        titles = {c.hit.chunk.title for c in self.candidates if c.hit.chunk.title}
+        return [*titles, *(c.text for c in self.candidates)]
+
 
 def candidates(hits: list[Hit]) -> list[Candidate]:
     """Each sentence of the hits once (by article and offset), in hit order."""

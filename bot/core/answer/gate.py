@@ -98,5 +98,4 @@ def unanchored(ranking: Ranking, understanding: Understanding, settings: AnswerS
         return True
     if not settings.anchor_phrases or understanding.yes_no is not None or len(understanding.sources) > 1:
         return False
-    titles = {c.hit.chunk.title for c in ranking.candidates if c.hit.chunk.title}
-    return bool(anchors.unheld(found, [*titles, *(c.text for c in ranking.candidates)]))
+    return bool(anchors.unheld(found, ranking.texts))

@@ -91,12 +91,10 @@ def gather(request: Request, embedder: Embedder, reader: Reader, settings: Answe
     ranked = read(reader, request, ranking).ranked if ranking.candidates else []
     closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
     understanding = request.understanding
-    titles = {c.hit.chunk.title for c in ranking.candidates if c.hit.chunk.title}
     if (
         not ranked
         or anchors.missing(understanding.anchors, ranking.retrieved)
-        or anchors.held_share(understanding.anchors, [*titles, *(c.text for c in ranking.candidates)], NAMED)
-        < settings.overview_anchored
+        or anchors.held_share(understanding.anchors, ranking.texts, NAMED) < settings.overview_anchored
     ):
         return Overview(ranked, [], closest)
     topic = on_topic(ranked, names_held(understanding.anchors, ranking.articles), settings.overview_min)

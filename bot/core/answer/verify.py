@@ -117,8 +117,7 @@ class Verifier:
         text = " ".join(c.text for c in cited)
         if score < JUDGE_FROM or _new_numbers(sentence, text):
             return False, False
-        sources = " ".join(c.hit.chunk.source for c in cited)
-        held = check.known | set(stems(f"{text} {sources}"))
+        held = check.known.union(*(c.stems for c in cited), stems(" ".join(c.hit.chunk.source for c in cited)))
         titled = held | set(stems(" ".join(c.hit.chunk.title for c in cited)))
         doubtful = score < SUPPORTED or bool(_new_names(sentence, held, titled, check.proper))
         if not doubtful:
