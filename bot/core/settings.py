@@ -40,7 +40,9 @@ class AnswerSettings(SettingsPart):
     prompts_dir: Path = Field(PROMPTS_DIR, validation_alias=env("NEWSBOT_PROMPTS_DIR"))
     max_question_chars: int = Field(2_000, ge=1, validation_alias=env("NEWSBOT_MAX_QUESTION_CHARS"))
     local_model: Path | None = Field(None, validation_alias=env("NEWSBOT_LOCAL_MODEL"))
-    local_threads: int = Field(1, ge=1, le=256, validation_alias=env("NEWSBOT_LOCAL_THREADS"))
+    local_threads: int = Field(0, ge=0, le=256, validation_alias=env("NEWSBOT_LOCAL_THREADS"))
+    """CPU threads of the local model; 0 (default): chosen before each call, every core when nothing else is
+    runnable, else one (`bot.core.answer.local_llm.threads_for`)."""
     local_context: int = Field(4096, ge=512, validation_alias=env("NEWSBOT_LOCAL_CONTEXT"))
     reader: str = Field("scorer", pattern=r"^(scorer|local|openai(:\S+)?)$", validation_alias=env("NEWSBOT_READER"))
     """`scorer` (offline, features and fitted weights), `local` (the scorer, and the bundled model reads

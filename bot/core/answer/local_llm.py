@@ -13,7 +13,11 @@ Where the seconds go on 2 cores (README "A local model" has the figures) and wha
 - `speculative`: answers copy evidence text, so prompt-lookup decoding (llama-cpp-python's
   `LlamaPromptLookupDecoding`) drafts the next tokens from the prompt and the model checks them in one
   batch; greedy output is unchanged.
-- `batch`: tokens per llama.cpp decode call, for prompt evaluation; `threads`: one per core.
+- `batch`: tokens per llama.cpp decode call, for prompt evaluation.
+- `threads`: 0 chooses before each call (`threads_for`): llama.cpp's threads wait for each other at every
+  step, so two threads are twice as fast as one on an idle 2-core machine (prompt evaluation 71 vs 36
+  tokens/s), equal with one or two busy processes beside them, and several times slower when the machine
+  is oversubscribed (load 5-8: one thread 3.7x faster end to end). A fixed number is used as given.
 - `max_tokens`: the cap on a reply (the prompt asks for one to three sentences).
 Every call reports its prompt and generated tokens and milliseconds in `ChatResponse.raw["timings"]`
 (`CallTimings`), which `newsbot bench` collects through LlamaIndex's instrumentation.
@@ -22,6 +26,7 @@ Every call reports its prompt and generated tokens and milliseconds in `ChatResp
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -51,6 +56,28 @@ the KV cells of ~100-200 tokens, a few MB."""
 NGRAM = 2
 """Prompt-lookup matches the last two tokens (llama-cpp-python's default)."""
 _MARK = "\u2063newsbot-user-content\u2063"
+LOADAVG = Path("/proc/loadavg")
+
+
+def threads_for(cores: int, runnable: int | None) -> int:
+    """Every core when no task but the caller is runnable now, else one thread (see the module docstring);
+    every core when the count is unknown (no /proc)."""
+    if runnable is None or runnable <= 1:
+        return max(1, cores)
+    return 1
+
+
+def runnable_now(path: Path = LOADAVG) -> int | None:
+    """Tasks runnable at this instant, the caller included (the 4th field of /proc/loadavg, "running/total");
+    the load averages would count this process's own last call."""
+    try:
+        return int(path.read_text().split()[3].split("/")[0])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -69,7 +96,7 @@ class LocalLlamaLLM(CustomLLM):
     model_path: str
     context_window: int = 4096
     max_tokens: int = 160
-    threads: int = 2
+    threads: int = 0
     batch: int = 512
     speculative: int = 0
     prefix_cache: bool = False
@@ -85,11 +112,12 @@ class LocalLlamaLLM(CustomLLM):
         except ImportError as error:
             raise AnswerBackendError("NEWSBOT_LLM=local needs llama-cpp-python: pip install -e '.[local]'") from error
         draft = LlamaPromptLookupDecoding(max_ngram_size=NGRAM, num_pred_tokens=self.speculative)
+        threads = self.threads or cores()
         self._llama = Llama(
             model_path=self.model_path,
             n_ctx=self.context_window,
-            n_threads=self.threads,
-            n_threads_batch=self.threads,
+            n_threads=threads,
+            n_threads_batch=threads,
             n_batch=self.batch,
             n_ubatch=self.batch,
             draft_model=draft if self.speculative else None,
@@ -124,6 +152,17 @@ class LocalLlamaLLM(CustomLLM):
             model_name=Path(self.model_path).name,
         )
 
+    def _set_threads(self) -> int:
+        """The threads for the next call (under the lock): `threads`, or with 0 the machine's load now."""
+        if not self.threads:
+            import llama_cpp
+
+            chosen = threads_for(cores(), runnable_now())
+            if chosen != self._llama.n_threads:
+                llama_cpp.llama_set_n_threads(self._llama.ctx, chosen, chosen)
+                self._llama.n_threads = self._llama.n_threads_batch = chosen
+        return self._llama.n_threads
+
     def _payload(self, messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
         return [{"role": m.role.value, "content": m.content or ""} for m in messages]
 
@@ -132,6 +171,7 @@ class LocalLlamaLLM(CustomLLM):
         payload = self._payload(messages)
         with self._lock:
             started = time.perf_counter()
+            self._set_threads()
             assert self._template is not None
             prompt = self._template.tokens(payload)
             if self._prefixes is not None:
@@ -167,6 +207,7 @@ class LocalLlamaLLM(CustomLLM):
 
         payload = self._payload(messages)
         with self._lock:
+            self._set_threads()
             assert self._template is not None
             llama = self._llama
             prompt = self._template.tokens(payload)
