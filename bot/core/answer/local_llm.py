@@ -152,8 +152,8 @@ class LocalLlamaLLM(CustomLLM):
             model_name=Path(self.model_path).name,
         )
 
-    def _set_threads(self) -> int:
-        """The threads for the next call (under the lock): `threads`, or with 0 the machine's load now."""
+    def _set_threads(self) -> None:
+        """With `threads` 0, switch to the count the machine's load asks for now (called under the lock)."""
         if not self.threads:
             import llama_cpp
 
@@ -161,7 +161,6 @@ class LocalLlamaLLM(CustomLLM):
             if chosen != self._llama.n_threads:
                 llama_cpp.llama_set_n_threads(self._llama.ctx, chosen, chosen)
                 self._llama.n_threads = self._llama.n_threads_batch = chosen
-        return self._llama.n_threads
 
     def _payload(self, messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
         return [{"role": m.role.value, "content": m.content or ""} for m in messages]
