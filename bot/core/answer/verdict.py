@@ -100,6 +100,7 @@ _COUNTED = re.compile(r"\s+([a-z][a-z-]+)")
 _SHARE = re.compile(r"\s*(?:%|percent|per cent|percentage)")
 _CURRENCY = re.compile(r"[$€£¥]\s*$")
 _BELOW = {"less than", "fewer than", "under", "below", "at most", "up to"}
+_INCLUSIVE = {"at most", "up to", "at least"}
 _BOUND = re.compile(
     r"\b(less than|fewer than|under|below|at most|up to|more than|over|above|at least)\s+[$€£]?(\d[\d,.]*\d|\d)",
     re.IGNORECASE,
@@ -272,12 +273,47 @@ def disagree(claim: str, sentence: str) -> bool:
 
 
 def _numbers_differ(claim: str, sentence: str) -> bool:
-    claim_numbers, sentence_numbers = _numbers(claim), _numbers(sentence)
+    """Numbers of one kind that differ, or a number on the wrong side of a bound the claim sets: "sales above
+    600 million" holds against "612 million" and differs from "580 million", "less than $400" differs from
+    "over $400"; a bounded number is compared by the bound, never by equality."""
+    bounds = _bound_terms(claim)
+    bounded = {value for value, _, _ in bounds}
+    claim_numbers = {n for n in _numbers(claim) if n[1] not in bounded}
+    sentence_numbers = _numbers(sentence)
     for by_unit in (False, True):
         claimed, said = _values(claim_numbers, by_unit), _values(sentence_numbers, by_unit)
         if any(claimed[key].isdisjoint(said[key]) for key in claimed.keys() & said.keys()):
             return True
-    return bool(_bounds(claim) & {(n, -side) for n, side in _bounds(sentence)})
+    said_bounds = _bound_terms(sentence)
+    unbounded = [n for n in sentence_numbers if n[1] not in {value for value, _, _ in said_bounds}]
+    by_value = {value: (kind, unit) for kind, value, unit in _numbers(claim)}
+    for value, side, inclusive in bounds:
+        if not _is_number(value):
+            continue
+        bound = float(value)
+        opposite = [float(v) for v, s, _ in said_bounds if s == -side and _is_number(v)]
+        if any((v - bound) * side <= 0 for v in opposite):
+            return True
+        if any(s == side for _, s, _ in said_bounds):
+            continue
+        kind, unit = by_value.get(value, ("count", ""))
+        comparable = [float(v) for k, v, u in unbounded if k == kind and u == unit and _is_number(v)]
+        if comparable and not any(_within(v, bound, side, inclusive) for v in comparable):
+            return True
+    return False
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _within(value: float, bound: float, side: int, inclusive: bool) -> bool:
+    """Whether `value` lies on `side` of `bound` (1: above, -1: below)."""
+    return (inclusive and value == bound) or (value - bound) * side > 0
 
 
 def _values(numbers: set[tuple[str, str, str]], by_unit: bool) -> dict[tuple[str, str], set[str]]:
@@ -289,9 +325,14 @@ def _values(numbers: set[tuple[str, str, str]], by_unit: bool) -> dict[tuple[str
     return out
 
 
-def _bounds(text: str) -> set[tuple[str, int]]:
-    """("400", -1) for "less than $400", ("400", 1) for "over $400": a number and the side it bounds."""
-    return {(m.group(2).replace(",", ""), -1 if m.group(1).lower() in _BELOW else 1) for m in _BOUND.finditer(text)}
+def _bound_terms(text: str) -> set[tuple[str, int, bool]]:
+    """Each bounded number, the side it bounds and whether the bound includes it ("at least", "at most", "up
+    to"; not "more than", "under")."""
+    found = set()
+    for m in _BOUND.finditer(text):
+        word = m.group(1).lower()
+        found.add((m.group(2).replace(",", ""), -1 if word in _BELOW else 1, word in _INCLUSIVE))
+    return found
 
 
 def _numbers(text: str) -> set[tuple[str, str, str]]:

@@ -57,6 +57,9 @@ def test_a_claim_that_is_only_a_source_falls_back_to_the_topic_without_framing()
         ("sellers set non-competitive prices", "Some sellers might set prices that aren’t competitive."),
         ("it released a lite model rather than the full model", "It didn’t release the full model, only a lite one."),
         ("it recalled 3,000 robots in two weeks", "It recalled 3,000 robots within 14 days."),
+        ("sales above 600 million crowns", "It reported revenue of 612 million crowns."),
+        ("the bike sells for less than $400", "The bike sells for $350."),
+        ("at least 5 wins this season", "They have 5 wins this season."),
     ],
 )
 def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: str) -> None:
@@ -77,6 +80,8 @@ def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: st
         ("the team won nine games in 2021", "The team won seven games in 2021."),
         ("he won nine games in his first three years", "He won seven games during his first three years."),
         ("the $80 price is an all-time low", "The price is down to $80, which isn’t an all-time low."),
+        ("sales above 600 million crowns", "It reported revenue of 580 million crowns."),
+        ("the bike sells for less than $400", "The bike sells for $450."),
     ],
 )
 def test_negation_opposites_and_other_numbers_contradict(claim: str, sentence: str) -> None:
