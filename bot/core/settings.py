@@ -75,8 +75,15 @@ class AnswerSettings(SettingsPart):
     """Refuse an overview when what was retrieved holds less than this share of the question's names, quoted
     terms and models as phrases (the Nine Years' Treaty is not the Ten Years' Treaty). An overview draws on
     several articles, whose names are spread over chunks not all retrieved, so not all of them."""
+    overview_names: float = Field(1.0, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_NAMES"))
+    """An article is on an overview's topic when it holds at least this share of what the best-named article
+    holds of the question's names (1.0: as many as any; an article's retrieved chunks often name only part of a
+    story, "Binance" without "Changpeng Zhao")."""
     companion_ratio: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_COMPANION_RATIO"))
     """Quote a second or third sentence only when the reader scores it at least this share of the best."""
+    llm_evidence: int = Field(6, ge=1, le=20, validation_alias=env("NEWSBOT_LLM_EVIDENCE"))
+    """How many numbered evidence sentences a model answers from (`bot/core/answer/grounding.py`): each costs
+    the local model ~70 prompt tokens, with its source line."""
     # The speed knobs of the local model (bot/core/answer/local_llm.py; README "A local model" has the figures).
     local_max_tokens: int = Field(128, ge=1, le=4096, validation_alias=env("NEWSBOT_LOCAL_MAX_TOKENS"))
     local_batch: int = Field(512, ge=8, le=8192, validation_alias=env("NEWSBOT_LOCAL_BATCH"))

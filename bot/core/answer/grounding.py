@@ -4,8 +4,9 @@ A small model reading eight chunks (~2,000 tokens) is slow and loses track of wh
 evidence sentences the extractive answerer already scores (`evidence.rank`) carry the answer in a fifth of
 the tokens. Selection keeps what a multi-source question needs: for a yes/no question the best sentence
 for each claim from the claim's own source, for a question naming several publications the best sentence
-of each, then the best-ranked sentences overall, at most `PER_ARTICLE` per article. The prompt shows them
-grouped by article (title, publication, date once per sentence), in the articles' ranking order.
+of each, then the best-ranked sentences overall, at most `PER_ARTICLE` per article and
+`NEWSBOT_LLM_EVIDENCE` in all. The prompt shows them grouped by article (title, publication, date once per
+sentence), in the articles' ranking order.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from bot.core.request import Request
 from bot.core.settings import AnswerSettings
 from index.embed import Embedder
 
-EVIDENCE_LIMIT = 6
 PER_ARTICLE = 3
 SHORTLIST = 16
 
@@ -40,10 +40,10 @@ class Grounding:
     rule_verdict: str | None
 
 
-def ground(
-    request: Request, embedder: Embedder, reader: Reader, settings: AnswerSettings, *, limit: int = EVIDENCE_LIMIT
-) -> Grounding:
-    """The evidence for `request`, read by `reader`; the refusal and (yes/no) verdict decided by `gate`."""
+def ground(request: Request, embedder: Embedder, reader: Reader, settings: AnswerSettings) -> Grounding:
+    """The evidence for `request` (at most `settings.llm_evidence` sentences), read by `reader`; the refusal
+    and (yes/no) verdict decided by `gate`."""
+    limit = settings.llm_evidence
     understanding = request.understanding
     kind = understanding.answer_type
     ranking = evidence.rank_request(request, embedder, SEMANTIC_WEIGHT, SHORTLIST)

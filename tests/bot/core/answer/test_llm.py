@@ -135,6 +135,19 @@ def test_the_prompt_numbers_evidence_sentences_with_title_date_and_publication(s
     assert request.headers["authorization"] == f"Bearer {KEY}"
 
 
+def test_the_evidence_a_model_sees_is_bounded_by_the_setting(server, tmp_path, hits) -> None:
+    question = "What happened at the Geneva summit and with Acme's prices?"
+    given = {}
+    for limit in (2, 6):
+        answerer = answerer_for(
+            server, tmp_path, Reply(text="NOT_IN_SOURCES"), answerable_min=0.0, verdict_min=1.0, llm_evidence=limit
+        )
+        answerer.answer(Request.of(question, hits))
+        given[limit] = evidence_in(server.completions[-1].messages[1]["content"])
+    assert len(given[2]) == 2 < len(given[6]) <= 6
+    assert set(given[2]) <= set(given[6]), "a smaller limit keeps the best sentences"
+
+
 def test_a_citation_of_evidence_that_was_not_given_is_dropped(server, tmp_path, hits) -> None:
     question = "When did the Geneva talks end, and why did Acme raise prices?"
     n = numbering(server, tmp_path, question, hits)
