@@ -43,12 +43,12 @@ def names_held(found: tuple[Anchor, ...], articles: dict[str, set[str]]) -> dict
     return {a: sum(t <= held for t in wanted) / len(wanted) for a, held in articles.items()}
 
 
-def on_topic(ranked: list[Candidate], held: dict[str, float], floor: float) -> set[str]:
-    """The articles with a sentence the reader gives at least `floor` that hold as many of the question's
-    names as any such article does."""
+def on_topic(ranked: list[Candidate], held: dict[str, float], floor: float, share: float = 1.0) -> set[str]:
+    """The articles with a sentence the reader gives at least `floor` that hold at least `share` of what the
+    best-named such article holds of the question's names (1.0: as many as any)."""
     read = {c.article_id for c in ranked if c.score >= floor}
     best = max((held.get(a, 0.0) for a in read), default=0.0)
-    return {a for a in read if held.get(a, 0.0) >= best}
+    return {a for a in read if held.get(a, 0.0) >= share * best}
 
 
 def key_facts(ranked: list[Candidate], topic: set[str], limit: int) -> list[Candidate]:
@@ -97,7 +97,9 @@ def gather(request: Request, embedder: Embedder, reader: Reader, settings: Answe
         or anchors.held_share(understanding.anchors, ranking.texts, NAMED) < settings.overview_anchored
     ):
         return Overview(ranked, [], closest)
-    topic = on_topic(ranked, names_held(understanding.anchors, ranking.articles), settings.overview_min)
+    topic = on_topic(
+        ranked, names_held(understanding.anchors, ranking.articles), settings.overview_min, settings.overview_names
+    )
     if not topic:
         return Overview(ranked, [], closest)
     facts = key_facts(ranked, topic, settings.overview_facts)

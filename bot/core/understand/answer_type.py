@@ -69,9 +69,18 @@ _HEAD_NOUNS: dict[str, frozenset[str]] = {
 }
 
 
+_UNFOLDS = re.compile(r"^\s*how did\b.*\b(?:unfold|develop|evolve|play out)\b", re.IGNORECASE)
+_GOES = re.compile(
+    r"^\s*how did\b.*\b(?:go|turn out)(?:\s+(?:for|with|in|at|on|between|against)\b[^?.!]*)?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+"""The verbs that mean "how did it unfold" only when they close the question ("how did the series go for
+Hope?"), not when they open a phrase ("how did the company go public?")."""
+
+
 def _unfolds(question: str) -> bool:
-    """ "How did X unfold / develop / evolve?": the story over time, not a manner."""
-    return bool(re.match(r"^\s*how did\b.*\b(?:unfold|develop|evolve|play out)\b", question, re.IGNORECASE))
+    """ "How did X unfold / develop / evolve / go / turn out?": the story over time, not a manner."""
+    return bool(_UNFOLDS.match(question) or _GOES.match(question))
 
 
 _HOW_NUMBER = frozenset("much many long old far big large".split())

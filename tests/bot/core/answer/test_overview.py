@@ -107,3 +107,4 @@ def test_on_topic_keeps_the_read_articles_naming_the_most() -> None:
     assert on_topic(ranked, held, 0.05) == {"both"}, "below the reader's floor is not read as on topic"  # type: ignore[arg-type]
     assert on_topic(ranked, {"one": 0.5, "none": 0.0}, 0.05) == {"one"}  # type: ignore[arg-type]
     assert on_topic([], held, 0.05) == set()
+    assert on_topic(ranked, held, 0.05, share=0.5) == {"one", "both"}, "half of the best-named article's names"  # type: ignore[arg-type]

@@ -35,6 +35,11 @@ CATALOG = Catalog("g1", {"Reuters": 3, "The Courier": 2, "The Roar | Sports Writ
         ("According to Reuters, did Hallstead say customers would pay?", types.YES_NO),
         ("When did Hallstead, which makes robots, announce the recall?", types.DATE),
         ("Considering the Reuters and Courier reports, which company recalled robots?", types.ORGANISATION),
+        ("Summarize the EU 5G story.", types.OVERVIEW),
+        ("How did the Hallstead recall unfold?", types.OVERVIEW),
+        ("How did the recall go for Hallstead?", types.OVERVIEW),
+        ("How did the election turn out?", types.OVERVIEW),
+        ("How did Hallstead go public?", types.OPEN),
     ],
 )
 def test_answer_type(question: str, kind: str) -> None:
