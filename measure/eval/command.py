@@ -21,9 +21,9 @@ from index.errors import NewsbotError
 from measure.eval.compare import compare, format_deltas, load_summary
 from measure.eval.dataset import Dataset, DatasetError, load_dataset
 from measure.eval.judge import Judge, JudgeUnavailable, make_judge
-from measure.eval.report import fraction, write_report
+from measure.eval.report import fraction, millis, write_report
 from measure.eval.run import EvalIndex, IngestHook, QueryRun, prepare_index, run_queries
-from measure.eval.sets import describe, kind_of, score_set
+from measure.eval.sets import OVERVIEW, describe, kind_of, score_set
 from measure.eval.summary import score_outcome, summarize
 
 
@@ -66,8 +66,14 @@ def eval_command(
     settings = load_settings(data_dir=data_dir, top_k=top_k)
     kind = kind_of(dataset_dir)
     if kind is not None:
-        if limit or compare_with or judge or sweep:
-            raise click.UsageError(f"--limit, --compare, --judge and --sweep are for question sets, not a {kind} set")
+        if limit or compare_with or judge or (sweep and kind != OVERVIEW):
+            raise click.UsageError(
+                f"--limit, --compare, --judge{'' if kind == OVERVIEW else ' and --sweep'} are for question sets, "
+                f"not a {kind} set"
+            )
+        if sweep:
+            _sweep_set(kind, dataset_dir, settings, *_parse_sweep(sweep, settings), out, as_json)
+            return
         _score_set(kind, dataset_dir, settings, out, as_json)
         return
     try:
@@ -146,9 +152,12 @@ def _parse_sweep(text: str, settings: Settings) -> tuple[str, list[float]]:
     if field not in type(settings.answer).model_fields:
         raise click.BadParameter(f"{name!r} is not an answer setting", param_hint="--sweep")
     try:
-        return field, [float(v) for v in values.split(",") if v.strip()]
+        numbers = [float(v) for v in values.split(",") if v.strip()]
     except ValueError as error:
         raise click.BadParameter(f"values must be numbers: {values!r}", param_hint="--sweep") from error
+    if not numbers:
+        raise click.BadParameter(f"no values after {name!r}=: give one or more, comma-separated", param_hint="--sweep")
+    return field, numbers
 
 
 def _sweep(dataset: Dataset, index: EvalIndex, field: str, values: list[float]) -> list[dict[str, Any]]:
@@ -169,16 +178,47 @@ def _sweep(dataset: Dataset, index: EvalIndex, field: str, values: list[float]) 
                 "refusal_rate": refusals["refusal_rate"],
                 "false_refusal_rate": refusals["false_refusal_rate"],
                 "citation_precision": summary["citations"]["precision"],
+                "latency_p50_ms": summary["latency_ms"]["p50"],
+                "latency_p95_ms": summary["latency_ms"]["p95"],
             }
         )
     return rows
+
+
+def _sweep_set(
+    kind: str, dataset_dir: Path, settings: Settings, field: str, values: list[float], out: Path | None, as_json: bool
+) -> None:
+    """An overview set scored once per value of `field`: fact recall against citation precision."""
+    rows = []
+    try:
+        for value in values:
+            result = score_set(kind, dataset_dir, settings.with_overrides(**{field: value}))
+            summary = result["summary"]
+            rows.append({field: value, **{k: summary[k] for k in ("fact_recall", "citation_precision", "answered")}})
+    except NewsbotError as error:
+        fail(str(error))
+        return
+    out_dir = out or Path("eval-out") / str(result.get("dataset") or kind)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "sweep.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        print_json({"kind": kind, "dataset": result.get("dataset"), "sweep": rows})
+        return
+    _print_sweep(field, rows)
+    click.echo(f"\nWrote {out_dir / 'sweep.json'}")
 
 
 def _print_sweep(field: str, rows: list[dict[str, Any]]) -> None:
     columns = [field, *(k for k in rows[0] if k != field)] if rows else [field]
     click.echo("\nsweep\n" + "  ".join(f"{c:>18}" for c in columns))
     for row in rows:
-        click.echo("  ".join(f"{fraction(row[c]) if c != field else row[c]:>18}" for c in columns))
+        click.echo("  ".join(f"{_cell(c, row[c], field):>18}" for c in columns))
+
+
+def _cell(column: str, value: Any, field: str) -> str:
+    if column == field or isinstance(value, int):
+        return str(value)
+    return millis(value) if column.endswith("_ms") else fraction(value)
 
 
 def _judge(settings: Settings, err: Console) -> Judge | None:

@@ -146,3 +146,21 @@ def test_judge_without_an_llm_backend_says_so_and_still_scores(
 def test_not_a_dataset_is_a_usage_error(tmp_path: Path) -> None:
     code, _, stderr = _eval(tmp_path, "--data-dir", tmp_path / "d")
     assert code == 2 and "queries.jsonl" in stderr
+
+
+def test_a_sweep_runs_once_per_value_and_tables_quality_beside_latency(
+    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    code, stdout, _ = _eval(
+        dataset, "--json", "--data-dir", tmp_path / "data", "--out", out, "--sweep", "answerable_min=0,1"
+    )
+    assert code == 0
+    rows = json.loads(stdout)["sweep"]
+    assert [r["answerable_min"] for r in rows] == [0, 1]
+    assert rows[0]["false_refusal_rate"] < rows[1]["false_refusal_rate"] == 1.0, "below P = 1 everything is refused"
+    assert all(r["latency_p50_ms"] > 0 and r["latency_p95_ms"] >= r["latency_p50_ms"] for r in rows)
+    assert json.loads((out / "sweep.json").read_text()) == rows
+    code, _, stderr = _eval(dataset, "--data-dir", tmp_path / "data", "--sweep", "not_a_setting=1")
+    assert code == 2 and "is not an answer setting" in stderr

@@ -65,3 +65,16 @@ def test_question_set_options_are_refused_for_a_whole_set(tmp_path: Path, monkey
     code, _, stderr = _eval(REPO / "measure" / "gold" / "reprints", "--sweep", "verdict_min=0.5,0.6")
     assert code == 2 and "are for question sets, not a reprints set" in stderr
     assert not (tmp_path / "eval-out").exists()
+
+
+def test_an_overview_set_sweeps_an_answer_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = REPO / "measure" / "gold" / "overview" / "seeds"
+    code, stdout, _ = _eval(folder, "--data-dir", tmp_path / "data", "--sweep", "NEWSBOT_OVERVIEW_FACTS=1,5", "--json")
+    assert code == 0
+    rows = json.loads(stdout)["sweep"]
+    assert [r["overview_facts"] for r in rows] == [1, 5]
+    assert rows[0]["fact_recall"] < rows[1]["fact_recall"], "one cited sentence cannot cover a story's facts"
+    assert json.loads((tmp_path / "eval-out" / "overview-seeds" / "sweep.json").read_text()) == rows
+    code, _, stderr = _eval(folder, "--data-dir", tmp_path / "data", "--sweep", "NEWSBOT_OVERVIEW_FACTS=")
+    assert code == 2 and "no values" in stderr
