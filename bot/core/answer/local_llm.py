@@ -57,6 +57,7 @@ NGRAM = 2
 """Prompt-lookup matches the last two tokens (llama-cpp-python's default)."""
 _MARK = "\u2063newsbot-user-content\u2063"
 LOADAVG = Path("/proc/loadavg")
+RUNNABLE_SAMPLES = 3
 
 
 def threads_for(cores: int, runnable: int | None) -> int:
@@ -67,13 +68,20 @@ def threads_for(cores: int, runnable: int | None) -> int:
     return 1
 
 
-def runnable_now(path: Path = LOADAVG) -> int | None:
+def runnable_now(path: Path = LOADAVG, samples: int = RUNNABLE_SAMPLES) -> int | None:
     """Tasks runnable at this instant, the caller included (the 4th field of /proc/loadavg, "running/total");
-    the load averages would count this process's own last call."""
-    try:
-        return int(path.read_text().split()[3].split("/")[0])
-    except (OSError, IndexError, ValueError):
-        return None
+    the load averages would count this process's own last call. The least of `samples` reads a millisecond
+    apart: one read can catch a task of our own (a worker just finishing) and halve the threads on an idle
+    machine, while a busy machine stays busy across the reads."""
+    counts = []
+    for i in range(samples):
+        if i:
+            time.sleep(0.001)
+        try:
+            counts.append(int(path.read_text().split()[3].split("/")[0]))
+        except (OSError, IndexError, ValueError):
+            return None
+    return min(counts, default=None)
 
 
 def cores() -> int:

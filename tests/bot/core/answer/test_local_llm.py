@@ -31,6 +31,22 @@ def test_runnable_tasks_are_read_from_the_loadavg_line(tmp_path: Path) -> None:
     assert runnable_now(tmp_path / "absent") is None
 
 
+def test_the_least_of_several_reads_counts_so_one_passing_task_does_not_halve_the_threads() -> None:
+    class Flickering:
+        """A /proc/loadavg whose running count is 2 on the first read only (a task of ours finishing)."""
+
+        def __init__(self) -> None:
+            self.reads = 0
+
+        def read_text(self) -> str:
+            self.reads += 1
+            return f"0.5 0.5 0.5 {2 if self.reads == 1 else 1}/300 4242\n"
+
+    flickering = Flickering()
+    assert runnable_now(flickering, samples=3) == 1 and flickering.reads == 3  # type: ignore[arg-type]
+    assert runnable_now(Flickering(), samples=1) == 2  # type: ignore[arg-type]
+
+
 def test_the_default_is_load_aware_and_a_number_is_kept() -> None:
     assert AnswerSettings().local_threads == 0
     assert AnswerSettings(local_threads=3).local_threads == 3
