@@ -99,8 +99,7 @@ class FeedbackStore:
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             if write:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
+                _prepare(db)
                 db.execute("BEGIN IMMEDIATE")
             yield db
             if write:
@@ -220,3 +219,22 @@ class FeedbackStore:
 
 def _clamp(total: float) -> float:
     return max(DOWN_LIMIT, min(UP_LIMIT, total))
+
+
+def _prepare(db: sqlite3.Connection) -> None:
+    """WAL mode and the schema, retried while another process holds the file: switching a new file to WAL
+    needs it alone, and SQLite answers "database is locked" at once there instead of waiting out the busy
+    timeout (several Slack workers voting on a fresh data dir met it). WAL persists, so later opens skip it."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
