@@ -135,14 +135,20 @@ def _score_set(kind: str, dataset_dir: Path, settings: Settings, out: Path | Non
     except NewsbotError as error:
         fail(str(error))
         return
-    out_dir = out or Path("eval-out") / str(result.get("dataset") or kind)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "results.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    written = _write_set(out, str(result.get("dataset") or kind), "results.json", result)
     if as_json:
         print_json(result)
         return
     click.echo(describe(result))
-    click.echo(f"\nWrote {out_dir / 'results.json'}")
+    click.echo(f"\nWrote {written}")
+
+
+def _write_set(out: Path | None, name: str, file: str, content: object) -> Path:
+    """`content` as JSON in the report folder (`--out`, else eval-out/<set name>)."""
+    out_dir = out or Path("eval-out") / name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / file).write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    return out_dir / file
 
 
 def _parse_sweep(text: str, settings: Settings) -> tuple[str, list[float]]:
@@ -198,14 +204,12 @@ def _sweep_set(
     except NewsbotError as error:
         fail(str(error))
         return
-    out_dir = out or Path("eval-out") / str(result.get("dataset") or kind)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "sweep.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    written = _write_set(out, str(result.get("dataset") or kind), "sweep.json", rows)
     if as_json:
         print_json({"kind": kind, "dataset": result.get("dataset"), "sweep": rows})
         return
     _print_sweep(field, rows)
-    click.echo(f"\nWrote {out_dir / 'sweep.json'}")
+    click.echo(f"\nWrote {written}")
 
 
 def _print_sweep(field: str, rows: list[dict[str, Any]]) -> None:
