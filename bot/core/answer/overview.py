@@ -4,9 +4,9 @@ Both answerers use it: the extractive one quotes the facts, an LLM writes from t
 every sentence it writes against them. The facts are sentences in the reader's order from the articles on
 the topic, one story counted once (wire copies), shared among those articles, oldest first. An article is on
 the topic when the reader gives one of its sentences at least `NEWSBOT_OVERVIEW_MIN` and it holds as many of
-the question's names (`bot.core.understand.anchors`: names, quoted terms, models) as any such article does;
-none, or less than `NEWSBOT_OVERVIEW_ANCHORED` of those names held as phrases anywhere in what was
-retrieved (the Nine Years' Treaty is not the Ten Years' Treaty): refused.
+the question's names (`bot.core.understand.anchors`: names, quoted terms, models) as any such article does
+(`NEWSBOT_OVERVIEW_NAMES` of that); none, or less than `NEWSBOT_OVERVIEW_ANCHORED` of those names held as
+phrases anywhere in what was retrieved (the Nine Years' Treaty is not the Ten Years' Treaty): refused.
 """
 
 from __future__ import annotations
