@@ -278,7 +278,8 @@ def _numbers_differ(claim: str, sentence: str) -> bool:
     "over $400"; a bounded number is compared by the bound, never by equality."""
     bounds = _bound_terms(claim)
     bounded = {value for value, _, _ in bounds}
-    claim_numbers = {n for n in _numbers(claim) if n[1] not in bounded}
+    all_claimed = _numbers(claim)
+    claim_numbers = {n for n in all_claimed if n[1] not in bounded}
     sentence_numbers = _numbers(sentence)
     for by_unit in (False, True):
         claimed, said = _values(claim_numbers, by_unit), _values(sentence_numbers, by_unit)
@@ -286,7 +287,7 @@ def _numbers_differ(claim: str, sentence: str) -> bool:
             return True
     said_bounds = _bound_terms(sentence)
     unbounded = [n for n in sentence_numbers if n[1] not in {value for value, _, _ in said_bounds}]
-    by_value = {value: (kind, unit) for kind, value, unit in _numbers(claim)}
+    by_value = {value: (kind, unit) for kind, value, unit in all_claimed}
     for value, side, inclusive in bounds:
         if not _is_number(value):
             continue
