@@ -106,6 +106,8 @@ class ExtractiveAnswerer:
         if span is not None:
             n = next(c.n for c in citations if chosen[0].text in c.quote)
             text = f"{span} [{n}]: {text}"
+        if understanding.yes_no is not None:
+            text = f"{text} {verdict.UNSETTLED}"
         return request.answer(text, refused=False, backend=self.name, citations=citations)
 
     def _overview(self, request: Request) -> Answer:
@@ -141,7 +143,8 @@ class ExtractiveAnswerer:
 
     def _yes_no(self, request: Request, ranking: Ranking) -> Answer | None:
         """A verdict with the sentences that decide it; what each source says when they do not; None (the
-        answer is then the best sentences, as for any question) when no claim finds a supporting sentence."""
+        answer is then the best sentences, as for any question, closed by `verdict.UNSETTLED`) when no claim
+        finds a supporting sentence."""
         understanding = request.understanding
         assert understanding.yes_no is not None
         found = verdict.gather(understanding, ranking.candidates, self.embedder)
@@ -153,7 +156,7 @@ class ExtractiveAnswerer:
         if decided is not None:
             text = f"{decided.capitalize()} — {' '.join(parts)}"
         else:
-            text = f"{' '.join(parts)} The cited articles do not settle the question."
+            text = f"{' '.join(parts)} {verdict.UNSETTLED}"
         checks = {"checks": [e.to_dict() for e in found]}
         return request.answer(
             text, refused=False, backend=self.name, citations=citations, verdict=decided, understood=checks

@@ -34,6 +34,8 @@ from bot.core.understand.claims import Claim, YesNoQuestion
 from bot.core.understand.question import ClaimDates, Understanding, blank
 from index.embed import Embedder
 
+UNSETTLED = "The cited articles do not settle the question."
+"""Closes every yes/no answer that gives no verdict, from any backend: the quotes alone must never read as one."""
 SUPPORT_MIN = 0.50
 """A claim's best sentence must score this (0.6 × cosine + 0.4 × term share) to support it."""
 SUPPORT_SOURCED = 0.30

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.core.answer.evidence import Candidate
 from bot.core.answer.grounding import Grounding
+from bot.core.answer.verdict import UNSETTLED
 from bot.core.answer.verify import Verifier
 from bot.core.citations.assemble import refusal
 from bot.core.citations.markers import renumber, strip_markers
@@ -55,6 +56,8 @@ def verified_answer(
     chosen = choose_verdict(verified.verdict, grounding.rule_verdict) if yes_no else None
     if chosen is not None:
         text = f"{chosen.capitalize()} — {text}"
+    elif yes_no:
+        text = f"{text} {UNSETTLED}"
     understood: dict[str, object] = {}
     if yes_no:
         understood = {

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.answer.verdict import UNSETTLED
 from bot.core.models import Answer
 from bot.core.pipeline import Pipeline
 from bot.core.retrieve import Filters
@@ -128,6 +129,15 @@ def test_undecided_says_what_each_source_says_without_a_verdict(newsroom: Pipeli
         ("a strike in Rotterdam", "Reuters", True),
         ("the strike ended", "The Courier", False),
     ]
+
+
+def test_a_yes_no_question_no_sentence_supports_quotes_the_closest_and_says_it_does_not_settle(newsroom) -> None:
+    """No claim finds a supporting sentence: the answer is the best sentences, as for any question, and
+    must not read as a verdict."""
+    answer = ask(newsroom, "Was the Hallstead recall caused by a software fault?")
+    assert answer.verdict is None and not answer.refused
+    assert not answer.answer.startswith(("Yes", "No"))
+    assert answer.answer.endswith(UNSETTLED)
 
 
 def test_both_sources_must_each_say_it(newsroom: Pipeline) -> None:

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.answer.llm import AnswerBackendError, LLMAnswerer, make_llm
+from bot.core.answer.verdict import UNSETTLED
 from bot.core.models import REFUSAL_TEXT, Answer, Hit, Turn
 from bot.core.prompts import PromptError, load_prompt
 from bot.core.request import Request
@@ -204,7 +205,7 @@ def test_an_unsupported_sentence_is_removed_and_nothing_supported_is_a_refusal(s
 
 
 def test_citations_are_renumbered_by_first_use(server, tmp_path, hits) -> None:
-    question = "Were residents evacuated from the valley floods, and when did the Geneva talks end?"
+    question = "How were residents of the flooded valley evacuated, and when did the Geneva talks end?"
     n = numbering(server, tmp_path, question, hits)
     boat, talks = n["Hundreds of residents were evacuated by boat."], n["The talks ended without a deal on Friday."]
     reply = f"Hundreds of residents were evacuated by boat [{boat}]. The talks ended on Friday [{talks}]."
@@ -487,6 +488,23 @@ def test_a_yes_no_question_the_reader_decides_needs_no_model_call(server, tmp_pa
     answer = answerer.answer(Request.of(understanding.question, [Hit(chunk, 0.9)], understanding=understanding))
     assert answer.verdict == "no" and answer.answer.startswith("No — Reuters: “Customers will not be charged")
     assert server.completions == []
+
+
+def test_a_yes_no_answer_without_a_calibrated_verdict_says_it_does_not_settle(server, tmp_path, hits) -> None:
+    """The model's own "Yes" is never shown as a verdict (`verify`): what it quotes is, and then that the
+    articles do not settle the question."""
+    answerer = answerer_for(
+        server,
+        tmp_path,
+        Reply(text="Yes. The talks ended without a deal on Friday [1]."),
+        answerable_min=0.0,
+        verdict_min=1.0,
+    )
+    answer = answerer.answer(Request.of("Did the Geneva talks end without a deal?", hits))
+    assert_grounded(answer, hits)
+    assert answer.verdict is None and not answer.answer.startswith(("Yes", "No"))
+    assert "The talks ended without a deal on Friday [1]." in answer.answer
+    assert answer.answer.endswith(UNSETTLED)
 
 
 def test_an_overview_is_written_by_the_model_from_the_stories_facts_and_verified(server, tmp_path, hits) -> None:
