@@ -59,8 +59,9 @@ def eval_command(
 ) -> None:
     """Score retrieval, answers, refusals and citations on DATASET_DIR and write a report.
 
-    A reprint set (reprints.jsonl) is scored on grouping wire copies into stories, an overview set
-    (dataset.json: "kind": "overview") on fact recall and citation precision.
+    A reprint set (reprints.jsonl) is scored on grouping wire copies into stories, an asks set (asks.jsonl)
+    on which questions are read as asking for an overview, an overview set (dataset.json: "kind":
+    "overview") on fact recall and citation precision.
     """
     err = Console(stderr=True)
     settings = load_settings(data_dir=data_dir, top_k=top_k)
@@ -132,7 +133,7 @@ def eval_command(
 def _score_set(kind: str, dataset_dir: Path, settings: Settings, out: Path | None, as_json: bool) -> None:
     try:
         result = score_set(kind, dataset_dir, settings)
-    except NewsbotError as error:
+    except (NewsbotError, ValueError) as error:
         fail(str(error))
         return
     written = _write_set(out, str(result.get("dataset") or kind), "results.json", result)

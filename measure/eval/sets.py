@@ -1,6 +1,7 @@
 """The gold sets `newsbot eval` scores as a whole rather than answer by answer: a reprint set (how wire
 copies are grouped into stories, `stories`) and an overview set (fact recall and citation precision of
-"summarize …" answers, `overview`). A folder holding `reprints.jsonl` is a reprint set; one whose
+"summarize …" answers, `overview`) and an asks set (which questions are read as asking for an overview,
+`asks`). A folder holding `reprints.jsonl` is a reprint set, one holding `asks.jsonl` an asks set; one whose
 `dataset.json` says `"kind": "overview"` is an overview set; any other folder is a question set.
 """
 
@@ -10,7 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from measure.eval import overview, stories
+from measure.eval import asks, overview, stories
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -18,12 +19,15 @@ if TYPE_CHECKING:
 REPRINTS_FILE = "reprints.jsonl"
 REPRINTS = "reprints"
 OVERVIEW = "overview"
+ASKS = "asks"
 
 
 def kind_of(dataset_dir: Path) -> str | None:
-    """`REPRINTS`, `OVERVIEW`, or None for a question set."""
+    """`REPRINTS`, `ASKS`, `OVERVIEW`, or None for a question set."""
     if (dataset_dir / REPRINTS_FILE).is_file():
         return REPRINTS
+    if (dataset_dir / asks.ASKS_FILE).is_file():
+        return ASKS
     try:
         manifest = json.loads((dataset_dir / "dataset.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -35,8 +39,11 @@ def score_set(kind: str, dataset_dir: Path, settings: Settings) -> dict[str, Any
     """Run the set's own evaluation; an overview set is ingested under the settings' data dir."""
     if kind == REPRINTS:
         return {"kind": kind, **stories.evaluate(dataset_dir / REPRINTS_FILE)}
+    if kind == ASKS:
+        return {"kind": kind, **asks.evaluate(dataset_dir / asks.ASKS_FILE)}
     return {"kind": kind, **overview.run_answers(dataset_dir, settings)}
 
 
 def describe(result: dict[str, Any]) -> str:
-    return stories.describe(result) if result["kind"] == REPRINTS else overview.describe(result)
+    describers = {REPRINTS: stories.describe, ASKS: asks.describe}
+    return describers.get(result["kind"], overview.describe)(result)

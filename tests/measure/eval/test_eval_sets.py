@@ -78,3 +78,36 @@ def test_an_overview_set_sweeps_an_answer_setting(tmp_path: Path, monkeypatch: p
     assert json.loads((tmp_path / "eval-out" / "overview-seeds" / "sweep.json").read_text()) == rows
     code, _, stderr = _eval(folder, "--data-dir", tmp_path / "data", "--sweep", "NEWSBOT_OVERVIEW_FACTS=")
     assert code == 2 and "no values" in stderr
+
+
+def _asks(folder: Path, asks: list[tuple[str, str]]) -> Path:
+    folder.mkdir(parents=True)
+    lines = [json.dumps({"id": f"a-{n}", "question": q, "kind": k}) for n, (q, k) in enumerate(asks, start=1)]
+    (folder / "asks.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_an_asks_set_scores_reading_overviews_per_half_and_lists_only_the_odd_misses(tmp_path: Path) -> None:
+    asks = [
+        ("Summarize the EU 5G story.", "overview"),  # a-1: read as an overview
+        ("When did the talks end?", "fact"),  # a-2
+        ("When did the talks end?", "overview"),  # a-3: a miss on the odd half (a wrong label, on purpose)
+        ("Catch me up on the dock strike.", "fact"),  # a-4: a miss on the even half
+    ]
+    code, stdout, _ = _eval(_asks(tmp_path / "asks", asks), "--json", "--out", tmp_path / "out")
+    assert code == 0
+    result = json.loads(stdout)
+    assert result["kind"] == "asks"
+    assert result["odd"] == {"asks": 2, "overview": 2, "precision": 1.0, "recall": 0.5, "accuracy": 0.5}
+    assert result["even"] == {"asks": 2, "overview": 0, "precision": 0.0, "recall": None, "accuracy": 0.5}
+    assert [m["id"] for m in result["odd_misses"]] == ["a-3"], "the even half is scored, never listed"
+    assert json.loads((tmp_path / "out" / "results.json").read_text()) == result
+
+    code, stdout, _ = _eval(tmp_path / "asks", "--out", tmp_path / "out")
+    assert code == 0 and "a-3 [overview] When did the talks end?" in stdout and "a-4" not in stdout
+
+
+def test_an_asks_line_without_a_label_is_a_clear_error(tmp_path: Path) -> None:
+    folder = _asks(tmp_path / "asks", [("Summarize the EU 5G story.", "summary")])
+    code, _, stderr = _eval(folder, "--out", tmp_path / "out")
+    assert code != 0 and "asks.jsonl:1" in stderr and "overview, fact" in stderr

@@ -1,0 +1,80 @@
+"""Which questions ask for an overview, scored on a set of labelled asks (measure/gold/asks).
+
+Each ask is labelled `overview` ("catch me up on …", "how did X play out?": several cited facts) or `fact`
+(one answer); the score is how `answer_type` reads them: precision and recall of `overview`, and accuracy,
+per half. Odd ids are the half developers may read the misses of; even ids are reported, never listed, so
+the even figure stays a transfer figure. No index and no model: it reads the questions only.
+
+Run: `newsbot eval measure/gold/asks [--json]`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.core.understand import answer_type as types
+
+ASKS_FILE = "asks.jsonl"
+LABELS = ("overview", "fact")
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    """The asks, each checked: an id, a question and a label of `LABELS`."""
+    asks = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        ask = json.loads(line)
+        if not isinstance(ask, dict) or ask.get("kind") not in LABELS or not ask.get("question") or not ask.get("id"):
+            raise ValueError(f"{path}:{number}: each line needs an id, a question and a kind of {', '.join(LABELS)}")
+        asks.append(ask)
+    return asks
+
+
+def _odd(ask: dict[str, Any]) -> bool:
+    digits = "".join(c for c in str(ask["id"]) if c.isdigit())
+    return bool(digits) and int(digits) % 2 == 1
+
+
+def score(asks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Precision and recall of reading an ask as an overview, and accuracy, over `asks`."""
+    said = [types.answer_type(a["question"]) == types.OVERVIEW for a in asks]
+    truth = [a["kind"] == "overview" for a in asks]
+    both = sum(s and t for s, t in zip(said, truth, strict=True))
+    return {
+        "asks": len(asks),
+        "overview": sum(truth),
+        "precision": round(both / sum(said), 3) if any(said) else None,
+        "recall": round(both / sum(truth), 3) if any(truth) else None,
+        "accuracy": round(sum(s == t for s, t in zip(said, truth, strict=True)) / len(asks), 3) if asks else None,
+    }
+
+
+def evaluate(path: Path) -> dict[str, Any]:
+    """The scores on the whole set and per half, and the misses of the odd half."""
+    asks = load(path)
+    odd = [a for a in asks if _odd(a)]
+    even = [a for a in asks if not _odd(a)]
+    misses = [
+        {"id": a["id"], "question": a["question"], "kind": a["kind"]}
+        for a in odd
+        if (types.answer_type(a["question"]) == types.OVERVIEW) != (a["kind"] == "overview")
+    ]
+    return {"all": score(asks), "odd": score(odd), "even": score(even), "odd_misses": misses}
+
+
+def describe(result: dict[str, Any]) -> str:
+    """`evaluate`'s result as the lines a terminal shows."""
+    lines = ["reading asks as overviews (precision / recall of 'overview', accuracy):"]
+    for half in ("all", "odd", "even"):
+        row = result[half]
+        lines.append(
+            f"  {half:<5} {row['asks']:>4} asks ({row['overview']} overview): precision {row['precision']}, "
+            f"recall {row['recall']}, accuracy {row['accuracy']}"
+        )
+    if result["odd_misses"]:
+        lines.append("misses on the odd half (the even half is scored, never listed):")
+        lines += [f"  {m['id']} [{m['kind']}] {m['question']}" for m in result["odd_misses"]]
+    return "\n".join(lines)
