@@ -40,6 +40,13 @@ CATALOG = Catalog("g1", {"Reuters": 3, "The Courier": 2, "The Roar | Sports Writ
         ("How did the recall go for Hallstead?", types.OVERVIEW),
         ("How did the election turn out?", types.OVERVIEW),
         ("How did Hallstead go public?", types.OPEN),
+        ("quick catch-up on the dock strike pls", types.OVERVIEW),
+        ("Could you give me a short rundown on the Hallstead recall?", types.OVERVIEW),
+        ("bring me up to speed on the rail closure", types.OVERVIEW),
+        ("any updates on the Rotterdam strike?", types.OVERVIEW),
+        ("What's the latest price of Hallstead shares?", types.OPEN),
+        ("Who gave the update on the recall?", types.PERSON),
+        ("What is new in the second version of the robot?", types.OPEN),
     ],
 )
 def test_answer_type(question: str, kind: str) -> None:
