@@ -35,11 +35,14 @@ REASON = "reason"
 OVERVIEW = "overview"
 OPEN = "open"
 TYPES = (YES_NO, PERSON, ORGANISATION, PLACE, DATE, NUMBER, REASON, OVERVIEW, OPEN)
-_POLITE = r"(?:(?:hey|hi|ok(?:ay)?|so|quick(?:ly)?|please|pls|plz|just|(?:can|could|would) (?:you|u))[\s,!:]+)*"
+_POLITE = (
+    r"(?:(?:hey|hi|ok(?:ay)?|so|quick(?:ly)?|please|pls|plz|just|(?:can|could|would) (?:you|u)|(?:i\s+)?need(?:\s+to)?"
+    r"|i'?d like(?:\s+to)?)[\s,!:]+)*"
+)
 """What a hurried or polite chat message puts before its request ("quick", "pls", "could you")."""
 _BRIEF = (
     r"(?:summary|overview|recap|rundown|run-down|roundup|round-up|update|updates|tl;?dr|background|catch-?up"
-    r"|briefing|lowdown)"
+    r"|briefing|lowdown|highlights|big picture|(?:key|main) (?:facts|points|developments))"
 )
 """The nouns that name an overview: "a quick rundown on …", "background on …", "tl;dr of …"."""
 _ABOUT = r"(?:on|about|of|for|with|re:?|regarding)"
@@ -47,23 +50,31 @@ OVERVIEW_ASK = re.compile(
     rf"^\s*{_POLITE}(?:"
     r"(?:summari[sz]e|recap|sum up)"
     r"|(?:(?:give|get|send|show)\s+(?:me|us)\s+)?(?:(?:a|an|the|some)\s+)?"
-    rf"(?:(?:quick|short|brief|full|rough)\s+)?{_BRIEF}\s+{_ABOUT}"
+    rf"(?:(?:quick|short|brief|full|rough)\s+)?{_BRIEF}(?:\s+(?:{_ABOUT}|from)|(?:\s+(?:pls|please))?\s*:)"
+    rf"|pull together the {_BRIEF} (?:{_ABOUT}|in|from)"
+    rf"|what(?:'s|’s|s| is| are) the {_BRIEF} (?:on|about|with|in|from|re)"
     rf"|(?:catch|fill|bring|get|brief|update)\s+(?:me|us)\s+(?:up\s+|in\s+)?(?:to\s+speed\s+)?{_ABOUT}"
+    rf"|get\s+up\s+to\s+speed\s+{_ABOUT}"
     rf"|catch(?:\s+|-)?up\s+{_ABOUT}"
     r"|what do (?:we|you) know (?:so far )?about"
     r"|what(?:'s|’s| is| are) the latest (?:on|about|with|in|re)"
-    r"|what(?:'s|’s| is) new (?:on|about|with)"
-    r"|what(?:'s|’s| is) (?:happening|going on) (?:with|at)"
-    r"|where are (?:we|things) (?:on|with|at)"
+    r"|what(?:'s|’s|s| is) new (?:on|about|with)"
+    r"|what(?:'s|’s|s| is| has)? (?:been )?(?:happening|going on) (?:with|at|in)"
+    r"|what happened with"
+    r"|what(?:'s|’s|s| is) the (?:situation|state of play) (?:with|on|in)"
+    r"|where (?:are|do) (?:we|things) (?:stand )?(?:on|with|at)"
+    r"|tell me (?:everything|all)\b[^?.!]*?\b(?:on|about)"
     r"|any (?:updates?|news) (?:on|about|with|re)"
     r"|(?:the\s+)?story so far (?:on|of|with)"
-    r")\b\s*",
+    r")(?:\b|(?<=:))\s*",
     re.IGNORECASE,
 )
 """The openings that ask for an overview of a story rather than one fact: a request ("catch me up on",
 "give me the rundown on", "what's the latest on", "any updates on"), after any chat politeness. Against
-the 427 questions of the dev, held-out, wire-blind and seeds sets it reads none as an overview."""
-OVERVIEW_LEAD = re.compile(rf"{OVERVIEW_ASK.pattern}|^\s*how did\b\s*", re.IGNORECASE)
+the 427 questions of the dev, held-out, wire-blind and seeds sets it reads none as an overview; on the blind
+asks set (`newsbot eval measure/gold/asks`) precision 1.0, recall 0.975 on the odd half whose misses were read
+and 0.675 on the even half that never was (README "Stories, overviews and page extraction")."""
+OVERVIEW_LEAD = re.compile(rf"{OVERVIEW_ASK.pattern}|^\s*how (?:did|has|have)\b\s*", re.IGNORECASE)
 """What is cut from an overview question to leave its topic: the request, or the "how did" of "how did X
 unfold?" (which `_unfolds` tells from a how-question)."""
 
@@ -93,7 +104,11 @@ _HEAD_NOUNS: dict[str, frozenset[str]] = {
 }
 
 
-_UNFOLDS = re.compile(r"^\s*how did\b.*\b(?:unfold|develop|evolve|play out)\b", re.IGNORECASE)
+_UNFOLDS = re.compile(
+    r"^\s*how (?:did\b.*\b(?:unfold|develop|evolve|play out)"
+    r"|(?:has|have)\b.*\b(?:unfolded|developed|evolved|played out))\b",
+    re.IGNORECASE,
+)
 _GOES = re.compile(
     r"^\s*how did\b.*\b(?:go|turn out)(?:\s+(?:for|with|in|at|on|between|against)\b[^?.!]*)?\s*[?.!]*\s*$",
     re.IGNORECASE,
