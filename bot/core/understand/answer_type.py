@@ -7,7 +7,8 @@
 - `date`: when; which/what + date, day, year, month
 - `number`: how much, many, long, old, far; which/what + amount, price, cost, number, percentage, share
 - `overview`: "summarize …", "catch me up on …", "what do we know about …", "what is the latest on …",
-  "how did … unfold": a story's key facts from several articles, not one sentence
+  "how did … unfold", and their chat forms (`OVERVIEW_ASK`): a story's key facts from several articles,
+  not one sentence
 - `reason`: why, how come (the answer is a cause, often in the sentence beside the one that restates the
   question's words)
 - `open`: anything else ("What did ZTE say about source code?", how)
