@@ -30,10 +30,10 @@ from bot.core.read.factory import make_reader
 from bot.core.read.model import CALIBRATION, Calibration, ModelReader, Stack
 from bot.core.read.scorer import logit
 from bot.settings import Settings
-from measure.eval.dataset import Dataset, load_dataset
+from measure.eval.dataset import Dataset, load_dataset, odd
 from measure.eval.metrics import is_yes_no, yes_no_stance
 from measure.eval.run import prepare_index
-from measure.fit_reader import auc, calibration_error, fit_arguments, fit_logistic, odd, up_to_reading
+from measure.fit_reader import auc, calibration_error, fit_arguments, fit_logistic, up_to_reading
 
 THRESHOLDS = (0.7, 0.8, 0.9)
 THRESHOLDS_ANSWERABLE = (0.3, 0.5, 0.7)

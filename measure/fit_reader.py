@@ -23,7 +23,6 @@ import hashlib
 import itertools
 import json
 import pickle
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from bot.core.read.features import ANSWER_FEATURES, SIGNS, VERDICT_FEATURES, ans
 from bot.core.read.scorer import ANSWERABLE_FEATURES, WEIGHTS, Logistic, answerable_row
 from bot.core.request import Request
 from bot.settings import Settings
-from measure.eval.dataset import Dataset, load_dataset
+from measure.eval.dataset import Dataset, load_dataset, odd
 from measure.eval.metrics import is_yes_no, quotes_overlap, yes_no_stance
 from measure.eval.run import RETRIEVAL_DEPTH, prepare_index
 
@@ -331,10 +330,6 @@ def subset(examples: Examples, keep: Callable[[str], bool], name: str) -> Exampl
         [examples.yes_x[i] for i in yes],
         [examples.yes_y[i] for i in yes],
     )
-
-
-def odd(query_id: str) -> bool:
-    return int(re.sub(r"\D", "", query_id) or 0) % 2 == 1
 
 
 def fit_arguments(prog: str, doc: str | None, out: Path) -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.understand import answer_type as types
+from measure.eval.dataset import odd
 
 ASKS_FILE = "asks.jsonl"
 LABELS = ("overview", "fact")
@@ -33,14 +34,9 @@ def load(path: Path) -> list[dict[str, Any]]:
     return asks
 
 
-def _odd(ask: dict[str, Any]) -> bool:
-    digits = "".join(c for c in str(ask["id"]) if c.isdigit())
-    return bool(digits) and int(digits) % 2 == 1
-
-
 def score(asks: list[dict[str, Any]]) -> dict[str, Any]:
-    """Precision and recall of reading an ask as an overview, and accuracy, over `asks`."""
-    said = [types.answer_type(a["question"]) == types.OVERVIEW for a in asks]
+    """Precision and recall of reading an ask as an overview, and accuracy, over `asks` (read by `evaluate`)."""
+    said = [a["read_as_overview"] for a in asks]
     truth = [a["kind"] == "overview" for a in asks]
     both = sum(s and t for s, t in zip(said, truth, strict=True))
     return {
@@ -53,16 +49,16 @@ def score(asks: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def evaluate(path: Path) -> dict[str, Any]:
-    """The scores on the whole set and per half, and the misses of the odd half."""
-    asks = load(path)
-    odd = [a for a in asks if _odd(a)]
-    even = [a for a in asks if not _odd(a)]
+    """The scores on the whole set and per half, and the misses of the odd half; each ask is read once."""
+    asks = [{**a, "read_as_overview": types.answer_type(a["question"]) == types.OVERVIEW} for a in load(path)]
+    odd_half = [a for a in asks if odd(str(a["id"]))]
+    even_half = [a for a in asks if not odd(str(a["id"]))]
     misses = [
         {"id": a["id"], "question": a["question"], "kind": a["kind"]}
-        for a in odd
-        if (types.answer_type(a["question"]) == types.OVERVIEW) != (a["kind"] == "overview")
+        for a in odd_half
+        if a["read_as_overview"] != (a["kind"] == "overview")
     ]
-    return {"all": score(asks), "odd": score(odd), "even": score(even), "odd_misses": misses}
+    return {"all": score(asks), "odd": score(odd_half), "even": score(even_half), "odd_misses": misses}
 
 
 def describe(result: dict[str, Any]) -> str:

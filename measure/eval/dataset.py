@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,3 +244,9 @@ def _load_official(root: Path, name: str) -> Dataset:
             )
         )
     return Dataset(name, root, queries, articles=articles)
+
+
+def odd(query_id: str) -> bool:
+    """Whether an id's number is odd: the half of a blind set developers may read and fit on (the even
+    half is only ever scored)."""
+    return int(re.sub(r"\D", "", query_id) or 0) % 2 == 1

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from measure.eval.dataset import odd
 from measure.fit_model_reader import Reads, fit_stack, refusals, verdicts
-from measure.fit_reader import odd
 
 
 def test_the_stack_follows_the_margin_and_is_calibrated() -> None:
