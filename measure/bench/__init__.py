@@ -185,7 +185,7 @@ def _cold(workdir: Path, index: Path, question: str, runs: int, baseline_ref: st
 def _model_answers(dataset_dir: Path, workdir: Path, model: Path | None, rounds: int, log: Any) -> dict[str, Any]:
     """The dataset's corpus indexed as `newsbot eval` indexes it, then the local model's figures on its questions."""
     from bot.settings import Settings
-    from measure.bench.llm import run_model_bench, tuned_settings
+    from measure.bench.llm import BASELINE, baseline_prompts, run_model_bench, tuned_settings
     from measure.eval.dataset import load_dataset
     from measure.eval.run import prepare_index
 
@@ -194,7 +194,13 @@ def _model_answers(dataset_dir: Path, workdir: Path, model: Path | None, rounds:
     index = prepare_index(dataset, Settings.from_env(None, data_dir=workdir / "llm"))
     questions = [q.question for q in dataset.queries]
     settings = index.settings.index
-    return run_model_bench(settings.data_dir, settings.collection, questions, rounds, model, tuned_settings(), log)
+    prompts, why = baseline_prompts(workdir, BASELINE_REF)
+    if why:
+        log(f"model answers: {why}")
+    baseline = {**BASELINE, "prompts_dir": prompts}
+    tuned = tuned_settings()
+    result = run_model_bench(settings.data_dir, settings.collection, questions, rounds, model, tuned, log, baseline)
+    return {**result, "baseline_prompts": {"ref": BASELINE_REF, "error": why}}
 
 
 def _ratio(ratios: dict[str, Any], key: str) -> str:

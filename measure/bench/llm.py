@@ -1,8 +1,9 @@
 """`newsbot bench --llm-dataset DIR`: the local model's answers, tuned settings against today's, side by side.
 
 Each round runs the dataset's questions through the whole pipeline (`NEWSBOT_LLM=local`) twice, each time in
-a fresh process: once with `BASELINE` (the settings before the speed work) and once with the settings as
-they are now, in alternating order, so both see the same background load. Only questions the model is
+a fresh process: once with `BASELINE` (the settings before the speed work) and the prompts of `BASELINE_REF`
+(`baseline_prompts`), and once with the settings and prompts as they are now, in alternating order, so both
+see the same background load. Only questions the model is
 called for count (the rest are answered extractively or refused by rule); after the first round only those
 are asked again. Every model call's prompt and generated tokens and milliseconds come from
 `ChatResponse.raw["timings"]` (bot/core/answer/local_llm.py), collected through LlamaIndex's
@@ -11,7 +12,9 @@ instrumentation. Figures are per configuration, and the tuned / baseline ratio i
 
 from __future__ import annotations
 
+import shutil
 import statistics
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -22,8 +25,31 @@ BASELINE: dict[str, Any] = {
     "local_speculative": 0,
     "local_prefix_cache": False,
     "local_threads": 2,
+    "llm_evidence": 6,
 }
-"""The local model's settings before issue 23 (what `newsbot ask` did then)."""
+"""The local model's settings before issue 23 (what `newsbot ask` did then; six evidence sentences was
+grounding's constant before `NEWSBOT_LLM_EVIDENCE`)."""
+
+
+def baseline_prompts(workdir: Path, ref: str) -> tuple[Path, str | None]:
+    """The prompt files as they were at `ref` (the cold bench's `BASELINE_REF`: the source block then carried
+    the article's title), laid over today's so a prompt added since is there; today's alone, and why, when
+    git cannot read `ref`."""
+    from measure.bench.cold import SOURCE
+
+    where = workdir / "baseline-prompts"
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(SOURCE / "prompts", where, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    listed = subprocess.run(
+        ["git", "-C", str(SOURCE), "ls-tree", "--name-only", ref, "prompts/"], capture_output=True, text=True
+    )
+    if listed.returncode != 0:
+        return where, f"git ls-tree {ref}: {listed.stderr.strip() or listed.returncode}; today's prompts used"
+    for name in listed.stdout.split():
+        if name.endswith(".txt"):
+            text = subprocess.run(["git", "-C", str(SOURCE), "show", f"{ref}:{name}"], capture_output=True, check=True)
+            (where / Path(name).name).write_bytes(text.stdout)
+    return where, None
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
@@ -105,6 +131,7 @@ def run_model_bench(
     model: Path | None,
     tuned: dict[str, Any],
     log: Any,
+    baseline: dict[str, Any] = BASELINE,
 ) -> dict[str, Any]:
     """Baseline and tuned settings, interleaved round by round (order alternating), each in a fresh process."""
     from measure.bench.phases import in_fresh_process
@@ -112,7 +139,7 @@ def run_model_bench(
     per_round: list[dict[str, dict[str, Any]]] = []
     asked = questions
     for n in range(1, rounds + 1):
-        order = [("baseline", BASELINE), ("tuned", tuned)]
+        order = [("baseline", baseline), ("tuned", tuned)]
         if n % 2 == 0:
             order.reverse()
         results: dict[str, dict[str, Any]] = {}
@@ -123,10 +150,12 @@ def run_model_bench(
         if n == 1:
             called = {r["question"] for name in results for r in results[name]["rows"] if r["calls"]}
             asked = [q for q in asked if q in called]
-    return figures(per_round, tuned)
+    return figures(per_round, tuned, baseline)
 
 
-def figures(per_round: list[dict[str, dict[str, Any]]], tuned: dict[str, Any]) -> dict[str, Any]:
+def figures(
+    per_round: list[dict[str, dict[str, Any]]], tuned: dict[str, Any], baseline: dict[str, Any] = BASELINE
+) -> dict[str, Any]:
     """Each configuration's figures (from all rounds' questions pooled), and the per-round ratios' median."""
     pooled = {name: [r for result in per_round for r in result[name]["rows"]] for name in ("baseline", "tuned")}
     summaries = {name: summarise(rows) for name, rows in pooled.items()}
@@ -146,7 +175,7 @@ def figures(per_round: list[dict[str, dict[str, Any]]], tuned: dict[str, Any]) -
     return {
         "rounds": len(per_round),
         "tuned_settings": tuned,
-        "baseline_settings": BASELINE,
+        "baseline_settings": {key: str(value) if isinstance(value, Path) else value for key, value in baseline.items()},
         "tuned": summaries["tuned"],
         "baseline": summaries["baseline"],
         "speedup_p50": round(statistics.median(ratios["p50"]), 2) if ratios["p50"] else None,

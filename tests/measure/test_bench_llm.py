@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from measure.bench.llm import BASELINE, figures, phase_model_answers, summarise
+from measure.bench.cold import BASELINE_REF, SOURCE
+from measure.bench.llm import BASELINE, baseline_prompts, figures, phase_model_answers, summarise
 from tests.bot.core.answer.test_llm_smoke import smollm2_gguf
 
 TIMING_KEYS = {"prompt_tokens", "cached_tokens", "generated_tokens", "prompt_ms", "generation_ms"}
@@ -57,6 +59,17 @@ def test_speedups_are_taken_within_each_round_and_answers_are_compared() -> None
     assert result["speedup_p50"] == 3.0 and result["speedup_p95"] == 3.0  # median of 2.0 and 4.0 per round
     assert result["same_answers"] == "2/4"
     assert result["baseline_settings"] == BASELINE and result["tuned"]["questions"] == 4
+
+
+def test_the_baseline_answers_from_the_prompts_of_the_baseline_commit(tmp_path: Path) -> None:
+    where, why = baseline_prompts(tmp_path, BASELINE_REF)
+    assert why is None
+    today = {p.name for p in (SOURCE / "prompts").glob("*.txt")}
+    assert today <= {p.name for p in where.glob("*.txt")}, "a prompt added since the baseline is still there"
+    assert "{title}" in (where / "source_block.txt").read_text(), "the baseline's sources carried the title"
+    assert (where / "source_block.txt").read_text() != (SOURCE / "prompts" / "source_block.txt").read_text()
+    _, why = baseline_prompts(tmp_path, "no-such-ref")
+    assert why is not None and "no-such-ref" in why
 
 
 @pytest.mark.skipif(
