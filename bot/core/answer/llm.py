@@ -134,7 +134,7 @@ class LLMAnswerer:
         self._sentinel = refusal_sentinel(settings.answer)
         self._llm = llm or make_llm(settings)
         self._embedder = embedder
-        self._verifier = Verifier(embedder, judge)
+        self._verifier = Verifier(embedder, judge, settings.answer.judge_budget)
         self._extractive = extractive
         self._reader = reader or make_reader(settings.answer, access=settings.openai)
 

@@ -31,7 +31,8 @@ SUPPORTED = 0.45
 """A sentence is supported by evidence scoring at least this (or by the judge, in the grey zone)."""
 JUDGE_FROM = 0.30
 JUDGE_BUDGET = 3
-"""At most this many judge calls per reply (each costs the local model ~1-2 s); past it, doubt rejects."""
+"""At most this many judge calls per reply by default (`NEWSBOT_JUDGE_BUDGET`; each costs the local model
+~1-2 s); past it, doubt rejects."""
 MIN_TERMS = 2
 """A sentence with fewer content terms states nothing checkable ("Yes.", "However:"): it is removed."""
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -77,11 +78,12 @@ class _Check:
 
 
 class Verifier:
-    """Shared and stateless between calls: the embedder and the judge only."""
+    """Shared and stateless between calls: the embedder, the judge and its per-reply budget only."""
 
-    def __init__(self, embedder: Embedder, judge: Judge | None = None) -> None:
+    def __init__(self, embedder: Embedder, judge: Judge | None = None, judge_budget: int = JUDGE_BUDGET) -> None:
         self.embedder = embedder
         self.judge = judge
+        self.judge_budget = judge_budget
 
     def verify(self, reply: str, evidence: Sequence[Candidate], known: str = "") -> Verified:
         """`reply` checked against `evidence`; `known` (the question) may supply names a sentence repeats."""
@@ -122,7 +124,7 @@ class Verifier:
         doubtful = score < SUPPORTED or bool(_new_names(sentence, held, titled, check.proper))
         if not doubtful:
             return True, False
-        if self.judge is None or check.asked >= JUDGE_BUDGET:
+        if self.judge is None or check.asked >= self.judge_budget:
             return False, False
         check.asked += 1
         return self.judge(sentence, text), True

@@ -106,7 +106,8 @@ def test_a_leading_yes_or_no_is_the_models_verdict(reply: str, verdict: str | No
     assert split_verdict(reply) == (verdict, rest)
 
 
-def test_the_judge_is_asked_at_most_the_budget_per_reply(embedder, evidence, monkeypatch) -> None:
+@pytest.mark.parametrize("budget", [None, 0, 1])
+def test_the_judge_is_asked_at_most_the_budget_per_reply(embedder, evidence, monkeypatch, budget: int | None) -> None:
     asked: list[str] = []
 
     def judge(statement: str, text: str) -> bool:
@@ -118,9 +119,11 @@ def test_the_judge_is_asked_at_most_the_budget_per_reply(embedder, evidence, mon
     sentences = [
         f"Customers can look at the code in Europe, {w} [2]." for w in "today soon later again still too".split()
     ]
-    verified = Verifier(embedder, judge).verify(" ".join(sentences), evidence)
-    assert len(asked) == verify.JUDGE_BUDGET
-    assert [c.kind for c in verified.corrections].count("removed") == len(sentences) - verify.JUDGE_BUDGET
+    verifier = Verifier(embedder, judge) if budget is None else Verifier(embedder, judge, budget)
+    verified = verifier.verify(" ".join(sentences), evidence)
+    spent = verify.JUDGE_BUDGET if budget is None else budget
+    assert len(asked) == spent
+    assert [c.kind for c in verified.corrections].count("removed") == len(sentences) - spent
 
 
 def test_two_replies_verified_at_once_keep_their_own_names_and_budget(embedder, evidence) -> None:
