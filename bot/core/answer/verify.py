@@ -24,15 +24,16 @@ import numpy as np
 from bot.core.answer.evidence import Candidate, sentence_vectors
 from bot.core.citations.markers import claims, normalise
 from bot.core.models import Correction
+from bot.core.settings import AnswerSettings
 from bot.core.text import STOPWORDS, stems
 from index.embed import Embedder
 
 SUPPORTED = 0.45
 """A sentence is supported by evidence scoring at least this (or by the judge, in the grey zone)."""
 JUDGE_FROM = 0.30
-JUDGE_BUDGET = 3
-"""At most this many judge calls per reply by default (`NEWSBOT_JUDGE_BUDGET`; each costs the local model
-~1-2 s); past it, doubt rejects."""
+JUDGE_BUDGET: int = AnswerSettings.model_fields["judge_budget"].default
+"""At most this many judge calls per reply unless told otherwise: `NEWSBOT_JUDGE_BUDGET`'s default, which
+says why (one value, owned by the setting)."""
 MIN_TERMS = 2
 """A sentence with fewer content terms states nothing checkable ("Yes.", "However:"): it is removed."""
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
