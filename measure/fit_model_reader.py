@@ -25,10 +25,10 @@ import numpy as np
 
 from bot.core.answer import verdict
 from bot.core.answer.gate import unanchored
+from bot.core.logistic import logit
 from bot.core.pipeline import Pipeline
 from bot.core.read.factory import make_reader
 from bot.core.read.model import CALIBRATION, Calibration, ModelReader, Stack
-from bot.core.read.scorer import logit
 from bot.settings import Settings
 from measure.eval.dataset import Dataset, load_dataset, odd
 from measure.eval.metrics import is_yes_no, yes_no_stance

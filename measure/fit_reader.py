@@ -34,9 +34,10 @@ import numpy as np
 from bot.core import plan
 from bot.core.answer import evidence, verdict
 from bot.core.answer.gate import SEMANTIC_WEIGHT, unanchored
+from bot.core.logistic import Logistic
 from bot.core.pipeline import Pipeline
 from bot.core.read.features import ANSWER_FEATURES, SIGNS, VERDICT_FEATURES, answer_features, verdict_features
-from bot.core.read.scorer import ANSWERABLE_FEATURES, WEIGHTS, Logistic, answerable_row
+from bot.core.read.scorer import ANSWERABLE_FEATURES, WEIGHTS, answerable_row
 from bot.core.request import Request
 from bot.settings import Settings
 from measure.eval.dataset import Dataset, load_dataset, odd
@@ -111,24 +112,32 @@ def collect(dataset: Dataset, settings: Settings) -> Examples:
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, features: tuple[str, ...], l2: float = L2, signs: dict[str, int] | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    features: tuple[str, ...],
+    l2: float = L2,
+    signs: dict[str, int] | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> Logistic:
     """L2-regularised logistic regression (the bias is not penalised), each weight kept to the sign `signs`
-    gives its feature (by name; a `best_` prefix names the same feature), by L-BFGS-B with bounds."""
+    gives its feature (by name; a `best_` prefix names the same feature), by L-BFGS-B with bounds; each
+    example's loss counts `sample_weight` times (1 when not given)."""
     from scipy.optimize import minimize
 
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
+    scale[scale < 1e-6] = 1.0  # constant to within the 6 decimals the weights are written with
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     penalty = np.full(z.shape[1], l2)
     penalty[-1] = 0.0
 
+    counts = np.ones(len(x)) if sample_weight is None else sample_weight
+
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         margin = z @ w
         p = 1.0 / (1.0 + np.exp(-margin))
-        value = np.sum(np.logaddexp(0.0, margin) - y * margin) + 0.5 * np.sum(penalty * w * w)
-        return float(value), z.T @ (p - y) + penalty * w
+        value = np.sum(counts * (np.logaddexp(0.0, margin) - y * margin)) + 0.5 * np.sum(penalty * w * w)
+        return float(value), z.T @ (counts * (p - y)) + penalty * w
 
     bounds = [_bound((signs or {}).get(name.removeprefix("best_"), 0)) for name in features] + [(None, None)]
     result = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds)
@@ -190,7 +199,7 @@ def fit_ranking(sets: list[Examples], l2: float = RANKING_L2) -> Logistic:
     weight = np.asarray(weights) / np.mean(weights)
     stacked = np.vstack([x for x, _ in groups])
     mean, scale = stacked.mean(axis=0), stacked.std(axis=0)
-    scale[scale < 1e-9] = 1.0
+    scale[scale < 1e-6] = 1.0  # constant to within the 6 decimals the weights are written with
     standard = [((x - mean) / scale, y == 1) for x, y in groups]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:

@@ -1,4 +1,5 @@
-"""The built wheel works outside the checkout: it holds the prompts, the tokenizer and the gold sets.
+"""The built wheel works outside the checkout: it holds the prompts, the tokenizer, the fitted weights and
+the gold sets.
 
 A non-editable install (a wheel, `pip install .`, a container image) once had no `prompts/`. This test
 builds the wheel from a copy of the repository, installs it with `--no-deps` into a fresh venv that
@@ -55,6 +56,7 @@ def test_the_wheel_holds_prompts_tokenizer_and_gold_sets(tmp_path: Path) -> None
     assert prompts and all(f"prompts/{name}" in names for name in prompts)
     assert "index/assets/all-MiniLM-L6-v2-tokenizer/vocab.txt" in names
     assert "measure/gold/seeds/queries.jsonl" in names
+    assert {"bot/core/read/weights.json", "bot/core/understand/intent_weights.json"} <= set(names)
     assert not any(n.startswith("tests/") for n in names)
 
 

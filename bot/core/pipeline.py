@@ -18,6 +18,7 @@ from bot.core.models import Answer, Hit, Turn
 from bot.core.request import Request
 from bot.core.retrieve import Filters, HybridRetriever
 from bot.core.settings import CoreSettings
+from bot.core.understand.intent import OverviewIntent
 from bot.core.understand.question import Understander, Understanding
 from index.catalog import catalog_for
 from index.embed import Embedder, make_embedder
@@ -66,6 +67,10 @@ class Pipeline:
         return self._embedder or make_embedder(self.settings.index, self.settings.openai)
 
     @cached_property
+    def intent(self) -> OverviewIntent | None:
+        return OverviewIntent.load(self.embedder, self.settings.answer.overview_intent_min)
+
+    @cached_property
     def answerer(self) -> Answerer:
         return self._answerer or make_answerer(self.settings, self.embedder)
 
@@ -84,7 +89,8 @@ class Pipeline:
             if self._understander is None or now - self._understood_at >= READER_CHECK_S:
                 generation = self.store.generation()
                 if self._understander is None or self._understander.catalog.generation != generation:
-                    self._understander = Understander(catalog_for(self.store, self.settings.index, generation))
+                    catalog = catalog_for(self.store, self.settings.index, generation)
+                    self._understander = Understander(catalog, self.intent)
                 self._understood_at = now
             return self._understander
 

@@ -67,6 +67,10 @@ class AnswerSettings(SettingsPart):
     anchor_phrases: bool = Field(True, validation_alias=env("NEWSBOT_ANCHOR_PHRASES"))
     """Refuse a question naming something (a name, a quoted term, a model) that no retrieved sentence or title
     holds as a phrase (`bot.core.understand.anchors.unheld`); sweep 0,1 to measure it."""
+    overview_intent_min: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_INTENT_MIN"))
+    """A question is answered as an overview when the intent model (`bot.core.understand.intent`) gives it at
+    least this P(asks for an overview); the model was fitted with both kinds weighed equally, so 0.5 is even
+    odds between them. With an embedder the model was not fitted for, the request rules alone decide."""
     overview_min: float = Field(0.05, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_MIN"))
     """An overview ("summarize …") quotes sentences the reader gives at least this P(answers); none: refused."""
     overview_facts: int = Field(5, ge=1, le=20, validation_alias=env("NEWSBOT_OVERVIEW_FACTS"))

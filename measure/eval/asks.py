@@ -1,21 +1,29 @@
 """Which questions ask for an overview, scored on a set of labelled asks (measure/gold/asks).
 
 Each ask is labelled `overview` ("catch me up on …", "how did X play out?": several cited facts) or `fact`
-(one answer); the score is how `answer_type` reads them: precision and recall of `overview`, and accuracy,
-per half. Odd ids are the half developers may read the misses of; even ids are reported, never listed, so
-the even figure stays a transfer figure. No index and no model: it reads the questions only.
+(one answer); the score is how question understanding reads them (`Understander`: the intent model when
+the configured embedder is the one it was fitted for, else the request rules): precision and recall of
+`overview`, and accuracy, per half. Odd ids are the half developers may read the misses of; even ids are
+reported, never listed, so the even figure stays a transfer figure. No index: it reads the questions only.
 
-Run: `newsbot eval measure/gold/asks [--json]`.
+Run: `newsbot eval measure/gold/asks [--json] [--sweep NEWSBOT_OVERVIEW_INTENT_MIN=0.3,0.5,0.7]`.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.understand import answer_type as types
+from bot.core.understand.intent import OverviewIntent
+from bot.core.understand.question import Understander
+from index.catalog import Catalog
+from index.embed import make_embedder
 from measure.eval.dataset import odd
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 ASKS_FILE = "asks.jsonl"
 LABELS = ("overview", "fact")
@@ -48,9 +56,15 @@ def score(asks: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def evaluate(path: Path) -> dict[str, Any]:
-    """The scores on the whole set and per half, and the misses of the odd half; each ask is read once."""
-    asks = [{**a, "read_as_overview": types.answer_type(a["question"]) == types.OVERVIEW} for a in load(path)]
+def evaluate(path: Path, settings: Settings) -> dict[str, Any]:
+    """The scores on the whole set and per half, and the misses of the odd half; each ask is read once, as
+    `settings` would have a pipeline read it."""
+    embedder = make_embedder(settings.index, settings.openai)
+    understander = Understander(Catalog(""), OverviewIntent.load(embedder, settings.answer.overview_intent_min))
+    asks = [
+        {**a, "read_as_overview": understander.understand(a["question"]).answer_type == types.OVERVIEW}
+        for a in load(path)
+    ]
     odd_half = [a for a in asks if odd(str(a["id"]))]
     even_half = [a for a in asks if not odd(str(a["id"]))]
     misses = [

@@ -23,7 +23,7 @@ from measure.eval.dataset import Dataset, DatasetError, load_dataset
 from measure.eval.judge import Judge, JudgeUnavailable, make_judge
 from measure.eval.report import fraction, millis, write_report
 from measure.eval.run import EvalIndex, IngestHook, QueryRun, prepare_index, run_queries
-from measure.eval.sets import OVERVIEW, describe, kind_of, score_set
+from measure.eval.sets import SWEPT, describe, kind_of, score_set
 from measure.eval.summary import score_outcome, summarize
 
 
@@ -67,9 +67,9 @@ def eval_command(
     settings = load_settings(data_dir=data_dir, top_k=top_k)
     kind = kind_of(dataset_dir)
     if kind is not None:
-        if limit or compare_with or judge or (sweep and kind != OVERVIEW):
+        if limit or compare_with or judge or (sweep and kind not in SWEPT):
             raise click.UsageError(
-                f"--limit, --compare, --judge{'' if kind == OVERVIEW else ' and --sweep'} are for question sets, "
+                f"--limit, --compare, --judge{'' if kind in SWEPT else ' and --sweep'} are for question sets, "
                 f"not a {kind} set"
             )
         if sweep:
@@ -195,13 +195,13 @@ def _sweep(dataset: Dataset, index: EvalIndex, field: str, values: list[float]) 
 def _sweep_set(
     kind: str, dataset_dir: Path, settings: Settings, field: str, values: list[float], out: Path | None, as_json: bool
 ) -> None:
-    """An overview set scored once per value of `field`: fact recall against citation precision."""
+    """An overview or asks set scored once per value of `field` (fact recall against citation precision;
+    precision against recall of reading overviews)."""
     rows = []
     try:
         for value in values:
             result = score_set(kind, dataset_dir, settings.with_overrides(**{field: value}))
-            summary = result["summary"]
-            rows.append({field: value, **{k: summary[k] for k in ("fact_recall", "citation_precision", "answered")}})
+            rows.append({field: value, **SWEPT[kind](result)})
     except NewsbotError as error:
         fail(str(error))
         return

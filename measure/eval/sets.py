@@ -40,8 +40,15 @@ def score_set(kind: str, dataset_dir: Path, settings: Settings) -> dict[str, Any
     if kind == REPRINTS:
         return {"kind": kind, **stories.evaluate(dataset_dir / REPRINTS_FILE)}
     if kind == ASKS:
-        return {"kind": kind, **asks.evaluate(dataset_dir / asks.ASKS_FILE)}
+        return {"kind": kind, **asks.evaluate(dataset_dir / asks.ASKS_FILE, settings)}
     return {"kind": kind, **overview.run_answers(dataset_dir, settings)}
+
+
+SWEPT = {
+    OVERVIEW: lambda result: {k: result["summary"][k] for k in ("fact_recall", "citation_precision", "answered")},
+    ASKS: lambda result: {k: result["all"][k] for k in ("precision", "recall", "accuracy")},
+}
+"""The set kinds `newsbot eval --sweep` takes, and the figures of one run a sweep's row shows."""
 
 
 def describe(result: dict[str, Any]) -> str:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.logistic import Logistic
 from bot.core.read.features import ANSWER_FEATURES, VERDICT_FEATURES
-from bot.core.read.scorer import Logistic
 from measure.fit_reader import main
 
 REPO = Path(__file__).resolve().parents[2]

@@ -26,9 +26,9 @@ import numpy as np
 
 from bot.core.answer.evidence import Candidate, Ranking
 from bot.core.answer.verdict import ClaimEvidence
+from bot.core.logistic import logit
 from bot.core.prompts import render
 from bot.core.read import Reader, Scores
-from bot.core.read.scorer import logit
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
 

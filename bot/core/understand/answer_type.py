@@ -132,10 +132,19 @@ MAIN_CLAUSE = re.compile(
 _MAIN_QUESTION = re.compile(r",\s*(?=(?:who|whom|whose|what|which|where|when|how)\b)", re.IGNORECASE)
 
 
+def asks_overview(question: str) -> bool:
+    """Whether the request rules read `question` as asking for an overview (`OVERVIEW_ASK`, "how did X
+    unfold?"); `bot.core.understand.intent` weighs this with the question's meaning."""
+    return bool(OVERVIEW_ASK.match(question) or _unfolds(question))
+
+
 def answer_type(question: str) -> str:
     """One of `TYPES` for `question` (see the module docstring for the rules)."""
-    if OVERVIEW_ASK.match(question) or _unfolds(question):
-        return OVERVIEW
+    return OVERVIEW if asks_overview(question) else fact_type(question)
+
+
+def fact_type(question: str) -> str:
+    """The type of answer `question` wants when it is not an overview."""
     words = [w.lower() for w in _WORD.findall(question)]
     framed = bool(words) and words[0] in _FRAMING_OPENERS and words[0] != "when"  # "When did X, which ...?"
     if framed and MAIN_CLAUSE.search(question):

@@ -1,8 +1,9 @@
 """What a question asks: its answer type, the sources and dates it names, what it rests on (`anchors`), and,
 for yes/no, its claims.
 
-`understand` runs on every question before retrieval; it is pure string work (well under a millisecond)
-against a `Catalog` of what is indexed. Explicit filters (`ask --since/--until/--source`) always win over
+`understand` runs on every question before retrieval; it is string work (well under a millisecond) against
+a `Catalog` of what is indexed, and, with an `OverviewIntent`, one dot product with the question's vector
+(which retrieval embeds anyway). Explicit filters (`ask --since/--until/--source`) always win over
 what is read from the question.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from bot.core.understand import answer_type as types
 from bot.core.understand import roles
@@ -19,6 +21,9 @@ from bot.core.understand.roles import Role
 from bot.core.understand.sources import SourceMatcher, SourceMention
 from bot.core.understand.timeframe import DateRange, date_mentions, publication_frame, question_dates
 from index.catalog import Catalog
+
+if TYPE_CHECKING:
+    from bot.core.understand.intent import OverviewIntent
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class Understanding:
     anchors: tuple[Anchor, ...] = ()
     role: Role | None = None
     """For "who is the <role> of <organisation>": the role asked about (`roles`)."""
+    overview_probability: float | None = None
+    """P(the question asks for an overview) from the intent model (`intent`); None when the rules decided."""
 
     @property
     def topic(self) -> str:
@@ -63,19 +70,28 @@ class Understanding:
             data["yes_no"] = self.yes_no.to_dict()
         if self.anchors:
             data["anchors"] = [a.to_dict() for a in self.anchors]
+        if self.overview_probability is not None:
+            data["overview_probability"] = round(self.overview_probability, 4)
         return data
 
 
 class Understander:
-    """Understands questions against one catalog; rebuilt when the index changes."""
+    """Understands questions against one catalog; rebuilt when the index changes. With `intent`, whether a
+    question asks for an overview is the model's call; without it, the request rules'."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, intent: OverviewIntent | None = None) -> None:
         self.catalog = catalog
+        self.intent = intent
         self._matcher = SourceMatcher(catalog.sources)
         self._anchor = dt.date.fromisoformat(catalog.newest) if catalog.newest else dt.datetime.now(dt.UTC).date()
 
     def understand(self, question: str) -> Understanding:
-        kind = types.answer_type(question)
+        intent, overview = self.intent, None
+        if intent is None:
+            kind = types.answer_type(question)
+        else:
+            overview = intent.probability(question)
+            kind = types.OVERVIEW if overview >= intent.threshold else types.fact_type(question)
         mentions = tuple(self._matcher.find(question))
         sources = tuple(dict.fromkeys(s for m in mentions for s in m.sources))
         undated = masked(question, mentions)
@@ -102,6 +118,7 @@ class Understander:
             claim_dates,
             anchors(question, mentions, [(d.start, d.end) for d in dates.mentions]),
             role,
+            overview,
         )
 
 

@@ -13,10 +13,11 @@ from llama_index.core.llms import ChatMessage
 from bot.core.answer.evidence import Ranking, candidates
 from bot.core.answer.terms import QuestionTerms
 from bot.core.answer.verdict import ClaimEvidence
+from bot.core.logistic import logit
 from bot.core.models import Hit
 from bot.core.read.factory import make_reader
 from bot.core.read.model import CHOICES, Calibration, ModelReader, Stack, evidence_lines
-from bot.core.read.scorer import LearnedReader, logit
+from bot.core.read.scorer import LearnedReader
 from bot.core.request import Request
 from bot.core.settings import AnswerSettings
 from bot.core.understand.claims import Claim
