@@ -8,10 +8,10 @@ Six kinds, read by rules from the question:
   publication, not one);
 - **qualifier** — the name that narrows what is asked for ("which Microsoft executive", "what Apple
   product"): articles that never name Microsoft cannot say which of its executives did something;
-- **model** — a token mixing digits and letters ("1TB", "512GB", "M3"; not an ordinal such as "4th"):
-  a product variant the articles never mention is not one they describe;
-- **name** — a run of capitalised words after the question's first word ("the Nine Years' Treaty",
-  "Marta Kessler"; not a month or weekday), **number** — a figure or year ("14,200", "2019") that is not
+- **model** — a token mixing digits and letters ("1TB", "512GB", "M3"; not an ordinal such as "4th" or a
+  time such as "3pm"): a product variant the articles never mention is not one they describe;
+- **name** — a run of capitalised words that does not open the question or one of its sentences ("the Nine
+  Years' Treaty", "Marta Kessler"; not a month or weekday), **number** — a figure or year ("14,200", "2019") that is not
   part of a date, **quoted** — a term in quotation marks: what the question is about, by name.
 
 The gate (`bot.core.answer.gate`) refuses when a publication, qualifier or model anchor's words appear
@@ -56,6 +56,8 @@ _SLOTS = (
 _QUALIFIER = re.compile(rf"\b(?:[Ww]hich|[Ww]hat)\s+(?P<names>{_NAME})\s+[a-z]")
 _MODEL = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{2,}\b")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)$", re.IGNORECASE)
+_TIME = re.compile(r"^\d{1,2}(?:am|pm)$", re.IGNORECASE)
+"""A time of day ("3pm") mixes digits and letters but names no product variant."""
 _SPLIT = re.compile(r"\s*(?:,\s*and|,|\band)\s+(?:the\s+)?")
 _QUOTES = "‘'\"“’”"
 _RUN = re.compile(r"(?<![\w’'])[A-Z][\w&.’'-]*(?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][\w&.’'-]*)*")
@@ -109,7 +111,8 @@ def anchors(
     for match in _QUALIFIER.finditer(question):
         found += _names(match, QUALIFIER, mentions)
     for match in _MODEL.finditer(question):
-        if not _ORDINAL.match(match.group(0)) and not _inside(match.start(), match.end(), mentions):
+        token = match.group(0)
+        if not _ORDINAL.match(token) and not _TIME.match(token) and not _inside(match.start(), match.end(), mentions):
             found.append(Anchor(match.group(0), MODEL, match.start()))
     found += _phrases(question, [(m.start, m.end) for m in mentions] + list(dates), {a.start for a in found})
     unique: dict[str, Anchor] = {}
@@ -127,9 +130,10 @@ def missing(found: Sequence[Anchor], present: set[str]) -> list[Anchor]:
 
 def unheld(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[str] = PHRASE_KINDS) -> list[Anchor]:
     """The anchors of `kinds` with a part that no text holds as a phrase: its words in order, case, quotes
-    and punctuation aside. A possessive or "of" splits a name into parts, each looked for alone ("Volterra's
-    Brookmere factory" is about "Volterra" and "Brookmere", "the CEO of Hallstead" about "Hallstead",
-    whichever way an article words it); an acronym is no part, articles spell them out ("chief executive")."""
+        and punctuation aside. A possessive or "of" splits a name into parts, each looked for alone ("Volterra's
+        Brookmere factory" is about "Volterra" and "Brookmere", "the CEO of Hallstead" about "Hallstead",
+        whichever way an article words it); an acronym is no part (articles spell them out, "chief executive") and
+    separates the names around it (`_parts`)."""
     wanted = [(a, parts) for a in found if a.kind in kinds and (parts := _parts(a.text))]
     if not wanted:
         return []
@@ -152,8 +156,20 @@ def spelled_terms(anchor: Anchor) -> frozenset[str]:
 
 
 def _parts(text: str) -> list[str]:
-    pieces = _JOINT.split(text)
-    return [" ".join(words) for piece in pieces if not _ACRONYM.fullmatch(piece) and (words := _words(piece))]
+    """The phrases `unheld` looks for: split at a possessive, "of", "de" or "&", and at an acronym, which is
+    no part ("Sam Bankman-Fried FTX": "sam bankman fried"; "CEO Changpeng Zhao": "changpeng zhao")."""
+    parts: list[str] = []
+    for piece in _JOINT.split(text):
+        run: list[str] = []
+        for token in [*piece.split(), ""]:
+            if token and not _ACRONYM.fullmatch(token.strip(_QUOTES + ".,")):
+                run.append(token)
+            elif words := _words(" ".join(run)):
+                parts.append(" ".join(words))
+                run = []
+            else:
+                run = []
+    return parts
 
 
 def _words(text: str) -> list[str]:
@@ -179,12 +195,19 @@ def _phrases(question: str, taken: list[tuple[int, int]], claimed: set[int]) -> 
             start += len(words[0]) + 1
             words.pop(0)
         name = " ".join(words).removesuffix("'s").removesuffix("’s").rstrip(".,'’")
-        if name and start > 0 and free(start, match.end()) and name.lower() not in _CALENDAR:
+        if name and not _opens_sentence(question, start) and free(start, match.end()) and name.lower() not in _CALENDAR:
             out.append(Anchor(name, NAME, start))
     for match in _FIGURE.finditer(question):
         if free(match.start(), match.end()) and not _CALENDAR_BEFORE.search(question[: match.start()]):
             out.append(Anchor(match.group(0).rstrip(".,"), NUMBER, match.start()))
     return out
+
+
+def _opens_sentence(question: str, start: int) -> bool:
+    """Whether `start` begins the question or one of its sentences ("… first year? I'd like …", "Thanks!"):
+    a capital there says nothing about a name."""
+    before = question[:start].rstrip()
+    return not before or before[-1] in ".?!"
 
 
 def _names(match: re.Match[str], kind: str, mentions: Sequence[SourceMention]) -> list[Anchor]:
