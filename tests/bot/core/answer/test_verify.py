@@ -75,7 +75,7 @@ def test_the_judge_decides_in_the_grey_zone_only(embedder, evidence, monkeypatch
         asked.append((statement, text))
         return judged
 
-    verifier = Verifier(embedder, judge)
+    verifier = Verifier(embedder, judge, judge_budget=3)
     verifier.verify("ZTE will open labs in Italy and Belgium so customers can see its source code [2].", evidence)
     assert asked == [], "a clearly supported sentence needs no judge"
     sentence = "Customers can look at the code in Europe."
@@ -106,7 +106,7 @@ def test_a_leading_yes_or_no_is_the_models_verdict(reply: str, verdict: str | No
     assert split_verdict(reply) == (verdict, rest)
 
 
-@pytest.mark.parametrize("budget", [None, 0, 1])
+@pytest.mark.parametrize("budget", [None, 0, 1, 3])
 def test_the_judge_is_asked_at_most_the_budget_per_reply(embedder, evidence, monkeypatch, budget: int | None) -> None:
     asked: list[str] = []
 
@@ -141,7 +141,7 @@ def test_two_replies_verified_at_once_keep_their_own_names_and_budget(embedder, 
             assert b_done.wait(60), "reply B never finished"
         return statement.startswith("Officials")
 
-    verifier = Verifier(embedder, judge)
+    verifier = Verifier(embedder, judge, judge_budget=3)
     named = "Then Kessler said ZTE will open two more labs in Italy and Belgium [2]."
     results: dict[str, verify.Verified] = {}
 
