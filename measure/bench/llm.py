@@ -26,9 +26,11 @@ BASELINE: dict[str, Any] = {
     "local_prefix_cache": False,
     "local_threads": 2,
     "llm_evidence": 6,
+    "judge_budget": 3,
 }
 """The local model's settings before issue 23 (what `newsbot ask` did then; six evidence sentences was
-grounding's constant before `NEWSBOT_LLM_EVIDENCE`)."""
+grounding's constant before `NEWSBOT_LLM_EVIDENCE`, three judge calls a reply verify's before
+`NEWSBOT_JUDGE_BUDGET`)."""
 
 
 def baseline_prompts(workdir: Path, ref: str) -> tuple[Path, str | None]:
