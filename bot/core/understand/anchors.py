@@ -8,8 +8,8 @@ Six kinds, read by rules from the question:
   publication, not one);
 - **qualifier** — the name that narrows what is asked for ("which Microsoft executive", "what Apple
   product"): articles that never name Microsoft cannot say which of its executives did something;
-- **model** — a token mixing digits and letters ("1TB", "512GB", "M3"; not an ordinal such as "4th" or a
-  time such as "3pm"): a product variant the articles never mention is not one they describe;
+- **model** — a token mixing digits and letters ("1TB", "512GB", "M3", "AX-40"; not an ordinal such as "4th"
+  or a time such as "3pm"): a product variant the articles never mention is not one they describe;
 - **name** — a run of capitalised words that does not open the question or one of its sentences ("the Nine
   Years' Treaty", "Marta Kessler"; not a month or weekday), **number** — a figure or year ("14,200", "2019") that is not
   part of a date, **quoted** — a term in quotation marks: what the question is about, by name.
@@ -54,7 +54,10 @@ _SLOTS = (
     re.compile(rf"\b(?i:did|does|has|had)\s+(?:the\s+)?(?P<names>{_NAME})\s+(?:report|write|publish)"),
 )
 _QUALIFIER = re.compile(rf"\b(?:[Ww]hich|[Ww]hat)\s+(?P<names>{_NAME})\s+[a-z]")
-_MODEL = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{2,}\b")
+_MODEL = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z\d]{2,}\b|\b[A-Za-z]{1,4}-\d{1,3}\b(?!-)")
+"""A token mixing letters and digits ("M3", "512GB"), or a short letter code, a hyphen and up to three digits
+("AX-40", "gpt-4", "F-35"), whatever its case: how product variants are written. Four digits after a hyphen
+are a year ("mid-2024")."""
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)$", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}(?:am|pm)$", re.IGNORECASE)
 """A time of day ("3pm") mixes digits and letters but names no product variant."""
@@ -114,7 +117,8 @@ def anchors(
         token = match.group(0)
         if not _ORDINAL.match(token) and not _TIME.match(token) and not _inside(match.start(), match.end(), mentions):
             found.append(Anchor(match.group(0), MODEL, match.start()))
-    found += _phrases(question, [(m.start, m.end) for m in mentions] + list(dates), {a.start for a in found})
+    models = [(a.start, a.start + len(a.text)) for a in found if a.kind == MODEL]
+    found += _phrases(question, [(m.start, m.end) for m in mentions] + list(dates), {a.start for a in found}, models)
     unique: dict[str, Anchor] = {}
     for anchor in sorted(found, key=lambda a: a.start):
         if anchor.terms:
@@ -130,16 +134,22 @@ def missing(found: Sequence[Anchor], present: set[str]) -> list[Anchor]:
 
 def unheld(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[str] = PHRASE_KINDS) -> list[Anchor]:
     """The anchors of `kinds` with a part that no text holds as a phrase: its words in order, case, quotes
-        and punctuation aside. A possessive or "of" splits a name into parts, each looked for alone ("Volterra's
-        Brookmere factory" is about "Volterra" and "Brookmere", "the CEO of Hallstead" about "Hallstead",
-        whichever way an article words it); an acronym is no part (articles spell them out, "chief executive") and
-    separates the names around it (`_parts`)."""
+    and punctuation aside. A possessive or "of" splits a name into parts, each looked for alone ("Volterra's
+    Brookmere factory" is about "Volterra" and "Brookmere", "the CEO of Hallstead" about "Hallstead",
+    whichever way an article words it); an acronym is no part (articles spell them out, "chief executive") and
+    separates the names around it (`_parts`). A model is held written with or without its hyphen or space
+    ("G-7", "G7")."""
     wanted = [(a, parts) for a in found if a.kind in kinds and (parts := _parts(a.text))]
     if not wanted:
         return []
     held = " | ".join(" ".join(_words(text)) for text in texts)
     held = f" {held} "
-    return [a for a, parts in wanted if not all(f" {part} " in held for part in parts)]
+
+    def holds(anchor: Anchor, part: str) -> bool:
+        forms = {part, part.replace(" ", "")} if anchor.kind == MODEL else {part}
+        return any(f" {form} " in held for form in forms)
+
+    return [a for a, parts in wanted if not all(holds(a, part) for part in parts)]
 
 
 def held_share(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[str] = PHRASE_KINDS) -> float:
@@ -176,8 +186,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_POSSESSIVE.sub(" ", text.replace("’", "'")).lower())
 
 
-def _phrases(question: str, taken: list[tuple[int, int]], claimed: set[int]) -> list[Anchor]:
-    """Name, number and quoted anchors outside `taken` spans (sources, dates) and not already anchors."""
+def _phrases(
+    question: str, taken: list[tuple[int, int]], claimed: set[int], models: Sequence[tuple[int, int]] = ()
+) -> list[Anchor]:
+    """Name, number and quoted anchors outside `taken` spans (sources, dates) and not already anchors; no
+    number inside a model's span (the 40 of "AX-40")."""
 
     def free(start: int, end: int) -> bool:
         return start not in claimed and not any(a < end and start < b for a, b in taken)
@@ -198,7 +211,12 @@ def _phrases(question: str, taken: list[tuple[int, int]], claimed: set[int]) -> 
         if name and not _opens_sentence(question, start) and free(start, match.end()) and name.lower() not in _CALENDAR:
             out.append(Anchor(name, NAME, start))
     for match in _FIGURE.finditer(question):
-        if free(match.start(), match.end()) and not _CALENDAR_BEFORE.search(question[: match.start()]):
+        inside_model = any(a < match.end() and match.start() < b for a, b in models)
+        if (
+            free(match.start(), match.end())
+            and not inside_model
+            and not _CALENDAR_BEFORE.search(question[: match.start()])
+        ):
             out.append(Anchor(match.group(0).rstrip(".,"), NUMBER, match.start()))
     return out
 

@@ -82,6 +82,7 @@ def test_an_anchor_is_missing_unless_all_its_words_are_present() -> None:
         ("What did the minister call “the lost decade”?", [("the lost decade", QUOTED)]),
         ("According to Reuters, how much did the recall cost?", []),  # an indexed source is metadata
         ("kessler dam cost?", []),  # a hurried fragment names nothing by capitals
+        ("What did the AX-40 cost in mid-2024?", [("2024", NUMBER)]),  # the 40 is the model's, 2024 a year
         ("Who runs Calderia's port? I'd like a name. Thanks!", [("Calderia", NAME)]),  # each sentence opens
     ],
 )
@@ -104,7 +105,10 @@ TEN_YEARS = "Calderia and Vessmark signed the Ten Years' Treaty on February 13, 
         ("When was the Nine Years' Treaty signed?", [TEN_YEARS], ["Nine Years' Treaty"]),
         ("When was the Ten Years' Treaty signed?", [TEN_YEARS], []),
         ("When was the ten years’ treaty signed by Calderia?", [TEN_YEARS], []),  # case and quotes aside
-        ("How much does Norvik's NX-8 hold?", ["Norvik's NX-7 holds 13.5 kWh."], ["Norvik's NX-8"]),
+        ("How much does Norvik's NX-8 hold?", ["Norvik's NX-7 holds 13.5 kWh."], ["Norvik's NX-8", "NX-8"]),
+        ("how much does the nx-8 hold", ["Norvik's NX-7 holds 13.5 kWh."], ["nx-8"]),  # a model in any case
+        ("how much does the nx-7 hold", ["Norvik's NX-7 holds 13.5 kWh."], []),
+        ("What did the G-7 agree?", ["The G7 agreed on a cap."], []),  # with or without the hyphen
         ("How much does Norvik's NX-7 hold?", ["The NX-7 holds 13.5 kWh.", "Norvik unveiled it."], []),
         ("What can Volterra's Brookmere factory make?", ["Volterra's factory in Brookmere opened."], []),
         ("What did he call “the lost decade”?", ["He spoke of a lost decade."], ["the lost decade"]),
