@@ -116,7 +116,7 @@ def anchors(
     for match in _MODEL.finditer(question):
         token = match.group(0)
         if not _ORDINAL.match(token) and not _TIME.match(token) and not _inside(match.start(), match.end(), mentions):
-            found.append(Anchor(match.group(0), MODEL, match.start()))
+            found.append(Anchor(token, MODEL, match.start()))
     models = [(a.start, a.start + len(a.text)) for a in found if a.kind == MODEL]
     found += _phrases(question, [(m.start, m.end) for m in mentions] + list(dates), {a.start for a in found}, models)
     unique: dict[str, Anchor] = {}
@@ -174,11 +174,10 @@ def _parts(text: str) -> list[str]:
         for token in [*piece.split(), ""]:
             if token and not _ACRONYM.fullmatch(token.strip(_QUOTES + ".,")):
                 run.append(token)
-            elif words := _words(" ".join(run)):
+                continue
+            if words := _words(" ".join(run)):
                 parts.append(" ".join(words))
-                run = []
-            else:
-                run = []
+            run = []
     return parts
 
 

@@ -107,6 +107,16 @@ def test_an_asks_set_scores_reading_overviews_per_half_and_lists_only_the_odd_mi
     assert code == 0 and "a-3 [overview] When did the talks end?" in stdout and "a-4" not in stdout
 
 
+def test_an_asks_set_sweeps_the_intent_threshold(tmp_path: Path) -> None:
+    asks = [("Walk me through the dock strike.", "overview"), ("When did the talks end?", "fact")]
+    folder = _asks(tmp_path / "asks", asks)
+    code, stdout, _ = _eval(folder, "--sweep", "NEWSBOT_OVERVIEW_INTENT_MIN=0,1", "--json", "--out", tmp_path / "o")
+    assert code == 0
+    rows = json.loads(stdout)["sweep"]
+    read = [(r["overview_intent_min"], r["recall"], r["precision"]) for r in rows]
+    assert read == [(0.0, 1.0, 0.5), (1.0, 0.0, None)], "at 0 every ask is an overview, at 1 none is"
+
+
 def test_an_asks_line_without_a_label_is_a_clear_error(tmp_path: Path) -> None:
     folder = _asks(tmp_path / "asks", [("Summarize the EU 5G story.", "summary")])
     code, _, stderr = _eval(folder, "--out", tmp_path / "out")
