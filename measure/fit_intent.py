@@ -1,13 +1,14 @@
 """Fit the overview intent model and report how it transfers: `python -m measure.fit_intent`.
 
 Labels come from the gold sets the project ships: an ask labelled `overview` or `fact` (`measure/gold/asks`,
-odd ids only), every question of an overview set (`overview`), every question of a question set (`fact`:
-they ask for one answer, a yes/no or a refusal). The model (`bot.core.understand.intent`) is fitted on the
-fit sets with both classes weighed equally (a few dozen overview asks against hundreds of facts), its ridge
-strength chosen by leaving one fit set out at a time (the figure that matters is how it reads questions
-written in another style, not another question of the same set); then every set is read at even odds, so the table shows
-the fit sets beside the ones the weights never saw: `asks-b` (written after the rules last changed), the
-even ids of `asks` and of the blind question sets, the blind overview questions.
+and `chatter`, the greetings, tests and stray keystrokes a Slack bot receives; odd ids only), every question
+of an overview set (`overview`), every question of a question set (`fact`: they ask for one answer, a yes/no
+or a refusal). The model (`bot.core.understand.intent`) is fitted on the fit sets with both classes weighed
+equally (a few dozen overview asks against hundreds of facts), its ridge strength chosen by leaving one fit
+set out at a time (the figure that matters is how it reads questions written in another style, not another
+question of the same set); then every set is read at even odds, so the table shows the fit sets beside the
+ones the weights never saw: `asks-b` (written after the rules last changed), the even ids of `asks`,
+`chatter` and the blind question sets, the blind overview questions.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def sets(dev: Path) -> tuple[list[Labelled], list[Labelled]]:
     even = lambda i: not odd(i)  # noqa: E731
     fit = [
         Labelled("asks (odd ids)", *asks_set(GOLD / "asks", odd)),
+        Labelled("chatter (odd ids)", *asks_set(GOLD / "chatter", odd)),
         Labelled("overview-dev", *question_set(GOLD / "overview" / "dev", True)),
         Labelled("overview-seeds", *question_set(GOLD / "overview" / "seeds", True)),
         Labelled("seeds", *question_set(GOLD / "seeds", False)),
@@ -74,6 +76,7 @@ def sets(dev: Path) -> tuple[list[Labelled], list[Labelled]]:
     held = [
         Labelled("asks (even ids)", *asks_set(GOLD / "asks", even)),
         Labelled("asks-b", *asks_set(GOLD / "asks-b")),
+        Labelled("chatter (even ids)", *asks_set(GOLD / "chatter", even)),
         Labelled("overview-blind", *question_set(GOLD / "overview" / "blind", True)),
         Labelled("multihop-heldout (even ids)", *question_set(GOLD / "multihop-heldout", False, even)),
         Labelled("wire-blind (even ids)", *question_set(GOLD / "wire-blind", False, even)),

@@ -66,3 +66,14 @@ def test_on_asks_it_never_saw_it_reads_more_overviews_than_the_rules_and_no_more
     (rules_right, rules_wrong), (model_right, model_wrong) = hits(by_rules), hits(by_model)
     assert model_right > rules_right
     assert model_wrong <= rules_wrong
+
+
+def test_slack_noise_it_never_saw_is_not_read_as_an_overview(embedder) -> None:  # type: ignore[no-untyped-def]
+    """Greetings, tests and stray keystrokes (`measure/gold/chatter`, even ids: never fitted on) are not
+    requests for a story's summary; the first fit, without them, read half of them as overviews."""
+    intent = OverviewIntent.load(embedder, 0.5)
+    assert intent is not None
+    noise = [a["question"] for a in asks.load(Path(REPO) / "measure" / "gold" / "chatter" / asks.ASKS_FILE)]
+    unseen = noise[1::2]
+    read = [q for q in unseen if intent.probability(q) >= intent.threshold]
+    assert len(read) <= len(unseen) // 10, read
