@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from bot.core.logistic import Logistic
 from bot.core.understand.intent import WEIGHTS, feature_names, features
 from index.embed.local import LocalOnnxEmbedder
 from measure.eval import asks
-from measure.eval.dataset import odd
+from measure.eval.dataset import load_queries, odd
 from measure.fit_reader import fit_logistic
 
 GOLD = Path(__file__).resolve().parent / "gold"
@@ -41,18 +42,15 @@ class Labelled:
     overview: list[bool]
 
 
-def question_set(folder: Path, label: bool, keep=lambda _id: True) -> tuple[list[str], list[bool]]:
-    """The questions of a question or overview set (queries.jsonl, or the manifest's file), all one label."""
-    manifest = folder / "dataset.json"
-    name = "queries.jsonl"
-    if manifest.is_file():
-        name = json.loads(manifest.read_text(encoding="utf-8")).get("queries", name)
-    rows = [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    questions = [str(r.get("question") or r.get("query")) for r in rows if keep(str(r.get("id", "")))]
+def question_set(
+    folder: Path, label: bool, keep: Callable[[str], bool] = lambda _id: True
+) -> tuple[list[str], list[bool]]:
+    """The questions of a question or overview set (its corpus need not be there), all one label."""
+    questions = [q.question for q in load_queries(folder) if keep(q.id)]
     return questions, [label] * len(questions)
 
 
-def asks_set(folder: Path, keep=lambda _id: True) -> tuple[list[str], list[bool]]:
+def asks_set(folder: Path, keep: Callable[[str], bool] = lambda _id: True) -> tuple[list[str], list[bool]]:
     rows = [a for a in asks.load(folder / asks.ASKS_FILE) if keep(str(a["id"]))]
     return [a["question"] for a in rows], [a["kind"] == "overview" for a in rows]
 

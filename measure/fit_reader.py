@@ -111,6 +111,14 @@ def collect(dataset: Dataset, settings: Settings) -> Examples:
     return out
 
 
+def standardising(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's mean and spread; a column constant to within the 6 decimals `Logistic.to_dict` writes
+    gets spread 1, so a rounded weight file never divides by zero."""
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    return x.mean(axis=0), scale
+
+
 def fit_logistic(
     x: np.ndarray,
     y: np.ndarray,
@@ -124,9 +132,7 @@ def fit_logistic(
     example's loss counts `sample_weight` times (1 when not given)."""
     from scipy.optimize import minimize
 
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-6] = 1.0  # constant to within the 6 decimals the weights are written with
+    mean, scale = standardising(x)
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     penalty = np.full(z.shape[1], l2)
     penalty[-1] = 0.0
@@ -198,8 +204,7 @@ def fit_ranking(sets: list[Examples], l2: float = RANKING_L2) -> Logistic:
         raise ValueError("no question with a gold sentence among several to rank")
     weight = np.asarray(weights) / np.mean(weights)
     stacked = np.vstack([x for x, _ in groups])
-    mean, scale = stacked.mean(axis=0), stacked.std(axis=0)
-    scale[scale < 1e-6] = 1.0  # constant to within the 6 decimals the weights are written with
+    mean, scale = standardising(stacked)
     standard = [((x - mean) / scale, y == 1) for x, y in groups]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:

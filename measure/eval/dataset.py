@@ -128,13 +128,21 @@ def load_dataset(root: str | Path) -> Dataset:
         return _load_official(root, name)
     if not queries_path.exists():
         raise DatasetError(f"{root} has no queries.jsonl (nor {_OFFICIAL_CORPUS} + {_OFFICIAL_QUERIES})")
-    queries = [_query_from_record(r, n) for n, r in enumerate(_read_jsonl(queries_path))]
+    queries = load_queries(root, manifest)
     corpus = corpus or (root / "corpus.jsonl" if (root / "corpus.jsonl").exists() else root / "corpus")
     if corpus.is_dir():
         return Dataset(name, root, queries, corpus_dir=corpus.resolve())
     if corpus.is_file():
         return Dataset(name, root, queries, articles=_articles_from_jsonl(corpus))
     raise DatasetError(f"{root} has no corpus.jsonl or corpus/ folder (looked for {corpus})")
+
+
+def load_queries(root: str | Path, manifest: dict[str, object] | None = None) -> list[Query]:
+    """The questions of DATASET_DIR (`queries.jsonl`, or the file its manifest names) without its corpus."""
+    root = Path(root)
+    manifest = _read_manifest(root) if manifest is None else manifest
+    path = root / str(manifest.get("queries", "queries.jsonl"))
+    return [_query_from_record(r, n) for n, r in enumerate(_read_jsonl(path))]
 
 
 def _read_manifest(root: Path) -> dict[str, object]:

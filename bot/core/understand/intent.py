@@ -48,7 +48,7 @@ class OverviewIntent:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("embedder") != embedder.name:
             return None
-        model = Logistic.from_dict(data["model"], feature_names(len(data["model"]["mean"]) - 1))
+        model = Logistic.from_dict(data["model"], feature_names(embedder.dim))
         return cls(embedder, model, threshold)
 
     def probability(self, question: str) -> float:
