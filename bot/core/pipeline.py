@@ -138,6 +138,23 @@ class Pipeline:
         request.timed("understand")
         return request
 
+    def retrieved(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        filters: Filters | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Request:
+        """The request understood and retrieved for (the general query, then what the understanding calls
+        for): what an answerer reads, and what the fit scripts read as the answerers do."""
+        request = self.request(question, history=history, top_k=top_k, filters=filters, on_token=on_token)
+        hits = self.retriever.retrieve(request.standalone, request.top_k, request.filters)
+        request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, self._retrieve)
+        request.timed("retrieve")
+        return request
+
     def answer(
         self,
         question: str,
@@ -147,11 +164,8 @@ class Pipeline:
         filters: Filters | None = None,
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        """Understand, retrieve (the general query, then what the understanding calls for), and answer."""
-        request = self.request(question, history=history, top_k=top_k, filters=filters, on_token=on_token)
-        hits = self.retriever.retrieve(request.standalone, request.top_k, request.filters)
-        request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, self._retrieve)
-        request.timed("retrieve")
+        """Understand, retrieve, and answer."""
+        request = self.retrieved(question, history=history, top_k=top_k, filters=filters, on_token=on_token)
         return self.answerer.answer(request)
 
     def answer_from_hits(self, question: str, hits: list[Hit], *, top_k: int | None = None) -> Answer:

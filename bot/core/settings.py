@@ -71,18 +71,20 @@ class AnswerSettings(SettingsPart):
     """A question is answered as an overview when the intent model (`bot.core.understand.intent`) gives it at
     least this P(asks for an overview); the model was fitted with both kinds weighed equally, so 0.5 is even
     odds between them. With an embedder the model was not fitted for, the request rules alone decide."""
-    overview_min: float = Field(0.05, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_MIN"))
-    """An overview ("summarize …") quotes sentences the reader gives at least this P(answers); none: refused."""
+    overview_topic_min: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_TOPIC_MIN"))
+    """An overview ("summarize …") quotes the articles with at least this P(on the story asked about)
+    (`bot.core.answer.topic`, fitted on the dev overview set's relevant articles; 0.5 is even odds); none:
+    refused."""
     overview_facts: int = Field(5, ge=1, le=20, validation_alias=env("NEWSBOT_OVERVIEW_FACTS"))
     """How many cited sentences an overview ("summarize …", "catch me up on …") gives at most."""
     overview_anchored: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_ANCHORED"))
     """Refuse an overview when what was retrieved holds less than this share of the question's names, quoted
     terms and models as phrases (the Nine Years' Treaty is not the Ten Years' Treaty). An overview draws on
     several articles, whose names are spread over chunks not all retrieved, so not all of them."""
-    overview_names: float = Field(1.0, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_NAMES"))
-    """An article is on an overview's topic when it holds at least this share of what the best-named article
-    holds of the question's names (1.0: as many as any; an article's retrieved chunks often name only part of a
-    story, "Binance" without "Changpeng Zhao")."""
+    overview_names: float = Field(0.0, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_NAMES"))
+    """Of the articles on an overview's topic, keep those holding at least this share of what the best-named
+    of them holds of the question's names (0: all; 1.0: as many as any). Off by default: on the blind
+    overview sets it cost recall and did not raise precision everywhere (README "Overviews")."""
     companion_ratio: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_COMPANION_RATIO"))
     """Quote a second or third sentence only when the reader scores it at least this share of the best."""
     llm_evidence: int = Field(4, ge=1, le=20, validation_alias=env("NEWSBOT_LLM_EVIDENCE"))

@@ -2,11 +2,13 @@
 
 Both answerers use it: the extractive one quotes the facts, an LLM writes from them and verification checks
 every sentence it writes against them. The facts are sentences in the reader's order from the articles on
-the topic, one story counted once (wire copies), shared among those articles, oldest first. An article is on
-the topic when the reader gives one of its sentences at least `NEWSBOT_OVERVIEW_MIN` and it holds as many of
-the question's names (`bot.core.understand.anchors`: names, quoted terms, models) as any such article does
-(`NEWSBOT_OVERVIEW_NAMES` of that); none, or less than `NEWSBOT_OVERVIEW_ANCHORED` of those names held as
-phrases anywhere in what was retrieved (the Nine Years' Treaty is not the Ten Years' Treaty): refused.
+the topic, one story counted once (wire copies), shared among those articles, oldest first. Which articles
+are on the topic is a fitted estimate from the reader's reading of each (`topic`, cut at
+`NEWSBOT_OVERVIEW_TOPIC_MIN`; `NEWSBOT_OVERVIEW_NAMES` can further keep only those naming what the
+best-named of them names, off by default: README "Overviews" has the sweep). Refused when none is, or when
+what was retrieved holds less than `NEWSBOT_OVERVIEW_ANCHORED` of the question's names
+(`bot.core.understand.anchors`: names, quoted terms, models) as phrases (the Nine Years' Treaty is not the
+Ten Years' Treaty).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from bot.core.answer import evidence
 from bot.core.answer.evidence import Candidate
 from bot.core.answer.gate import SEMANTIC_WEIGHT, read
+from bot.core.answer.topic import TopicModel
 from bot.core.citations.assemble import see_also
 from bot.core.models import Citation
 from bot.core.read import Reader
@@ -33,22 +36,20 @@ as a publication's (`anchors`), and it is what the overview is about."""
 
 def names_held(found: tuple[Anchor, ...], articles: dict[str, set[str]]) -> dict[str, float]:
     """Each retrieved article's share of the question's names, quoted terms and models whose words its
-    retrieved text or title holds (`Ranking.articles`, the reader's `anchors_in_article` measure); 1.0 for
-    every article when the question names none. An overview rests on several articles, so the factoid's
-    rule (each name held as a phrase somewhere in the shortlist) does not fit it: the articles on a story
-    are the ones that name what it names, and a later mention ("Altman") is how a story names again."""
+    retrieved text or title holds (`Ranking.articles`); 1.0 for every article when the question names none.
+    An overview rests on several articles, so the factoid's rule (each name held as a phrase somewhere in the
+    shortlist) does not fit it, and a later mention ("Altman") is how a story names again."""
     wanted = [t for a in found if a.kind in NAMED and (t := anchors.spelled_terms(a))]
     if not wanted:
         return dict.fromkeys(articles, 1.0)
     return {a: sum(t <= held for t in wanted) / len(wanted) for a, held in articles.items()}
 
 
-def on_topic(ranked: list[Candidate], held: dict[str, float], floor: float, share: float = 1.0) -> set[str]:
-    """The articles with a sentence the reader gives at least `floor` that hold at least `share` of what the
-    best-named such article holds of the question's names (1.0: as many as any)."""
-    read = {c.article_id for c in ranked if c.score >= floor}
-    best = max((held.get(a, 0.0) for a in read), default=0.0)
-    return {a for a in read if held.get(a, 0.0) >= share * best}
+def best_named(topic: set[str], held: dict[str, float], share: float) -> set[str]:
+    """The articles of `topic` that hold at least `share` of what the best-named of them holds of the
+    question's names (0: all of them; 1.0: as many as any)."""
+    best = max((held.get(a, 0.0) for a in topic), default=0.0)
+    return {a for a in topic if held.get(a, 0.0) >= share * best}
 
 
 def key_facts(ranked: list[Candidate], topic: set[str], limit: int) -> list[Candidate]:
@@ -97,9 +98,8 @@ def gather(request: Request, embedder: Embedder, reader: Reader, settings: Answe
         or anchors.held_share(understanding.anchors, ranking.texts, NAMED) < settings.overview_anchored
     ):
         return Overview(ranked, [], closest)
-    topic = on_topic(
-        ranked, names_held(understanding.anchors, ranking.articles), settings.overview_min, settings.overview_names
-    )
+    topic = TopicModel.load().on_topic(ranked, settings.overview_topic_min)
+    topic = best_named(topic, names_held(understanding.anchors, ranking.articles), settings.overview_names)
     if not topic:
         return Overview(ranked, [], closest)
     facts = key_facts(ranked, topic, settings.overview_facts)

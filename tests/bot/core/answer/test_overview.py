@@ -1,11 +1,11 @@
-"""An overview quotes the articles on the story: those naming what the question names, not every article
-that shares one of its names; and it refuses a story whose names the articles do not hold."""
+"""An overview quotes the articles on the story, not every article that shares one of its names; and it
+refuses a story whose names the articles do not hold."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.core.answer.overview import names_held, on_topic
+from bot.core.answer.overview import best_named, names_held
 from bot.core.pipeline import Pipeline
 from bot.core.understand.anchors import anchors
 from index.ingest import ingest
@@ -57,12 +57,20 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory, embedder) -> Pipeline:  #
     return Pipeline(settings, embedder=embedder)
 
 
-def test_an_overview_quotes_the_articles_that_name_the_story(pipeline: Pipeline) -> None:
+def test_an_overview_quotes_the_articles_on_the_story(pipeline: Pipeline) -> None:
     answer = pipeline.answer(STORY)
     assert not answer.refused and answer.understood["answer_type"] == "overview"
     titles = {c.title for c in answer.citations}
-    assert titles and titles <= {ARTICLES["fine.md"][0], ARTICLES["appeal.md"][0]}, titles
-    assert ARTICLES["factory.md"][0] not in titles, "it names Volterra Motors but not the commission"
+    assert {ARTICLES["fine.md"][0], ARTICLES["appeal.md"][0]} <= titles, titles
+    assert ARTICLES["treaty.md"][0] not in titles
+
+
+def test_with_overview_names_an_article_naming_part_of_the_story_is_left_out(pipeline: Pipeline) -> None:
+    named = Pipeline(pipeline.settings.with_overrides(overview_names=1.0), embedder=pipeline.embedder)
+    titles = {c.title for c in named.answer(STORY).citations}
+    assert titles == {ARTICLES["fine.md"][0], ARTICLES["appeal.md"][0]}, (
+        "the factory names Volterra, not the commission"
+    )
 
 
 def test_an_article_naming_one_of_several_names_is_on_topic_when_none_names_more(pipeline: Pipeline) -> None:
@@ -84,27 +92,20 @@ def test_overview_settings_bound_its_length_and_its_refusals(pipeline: Pipeline)
     assert len(short.citations) == 1
     lenient = Pipeline(settings.with_overrides(overview_anchored=0.0), embedder=pipeline.embedder)
     assert not lenient.answer("Summarize the Nine Years' Treaty story.").refused
+    strict = Pipeline(settings.with_overrides(overview_topic_min=1.0), embedder=pipeline.embedder)
+    assert strict.answer(STORY).refused, "no article is certain to be on the story"
+    every = Pipeline(settings.with_overrides(overview_topic_min=0.0), embedder=pipeline.embedder).answer(STORY)
+    assert len({c.article_id for c in every.citations}) >= len({c.article_id for c in pipeline.answer(STORY).citations})
 
 
-def test_names_held_and_on_topic_are_shares_of_the_question_names() -> None:
+def test_names_held_and_best_named_are_shares_of_the_question_names() -> None:
     found = anchors("Catch me up on Binance and its CEO Changpeng Zhao.", ())
     articles = {"both": {"binanc", "changpeng", "zhao"}, "one": {"binanc", "exchang"}, "none": {"wheat"}}
     held = names_held(found, articles)
     assert held == {"both": 1.0, "one": 0.5, "none": 0.0}, "the acronym CEO is no part of the name"
     assert names_held((), articles) == dict.fromkeys(articles, 1.0)
-
-
-def test_on_topic_keeps_the_read_articles_naming_the_most() -> None:
-    from dataclasses import dataclass
-
-    @dataclass
-    class Read:
-        article_id: str
-        score: float
-
-    ranked = [Read("one", 0.9), Read("both", 0.4), Read("also-both", 0.01), Read("none", 0.3)]
-    held = {"one": 0.5, "both": 1.0, "also-both": 1.0, "none": 0.0}
-    assert on_topic(ranked, held, 0.05) == {"both"}, "below the reader's floor is not read as on topic"  # type: ignore[arg-type]
-    assert on_topic(ranked, {"one": 0.5, "none": 0.0}, 0.05) == {"one"}  # type: ignore[arg-type]
-    assert on_topic([], held, 0.05) == set()
-    assert on_topic(ranked, held, 0.05, share=0.5) == {"one", "both"}, "half of the best-named article's names"  # type: ignore[arg-type]
+    assert best_named(set(articles), held, 1.0) == {"both"}
+    assert best_named(set(articles), held, 0.5) == {"both", "one"}
+    assert best_named(set(articles), held, 0.0) == set(articles)
+    assert best_named({"one", "none"}, held, 1.0) == {"one"}, "the best-named of the articles on the topic"
+    assert best_named(set(), held, 1.0) == set()

@@ -1,0 +1,66 @@
+"""Which retrieved articles an overview may quote: P(an article is on the story asked about), fitted.
+
+An overview quotes several articles, so it must tell the articles on the story from those that share a word
+with it ("the Everton points deduction" against an obituary of Everton's chairman, or an NFL preview's
+"points"). The reader already reads every shortlisted sentence for the question; an article's on-topic
+estimate is a logistic regression over two things that reading gives: its best sentence's score (absolute)
+and that score over the best article's (relative: a story read weakly throughout still has its articles).
+Fitted by `python -m measure.fit_topic` on the dev overview set's `relevant` articles and reported on the
+sets it never saw. Names the question holds were a third feature and a rule before it: they lifted the fit
+set and lowered the blind ones (a lowercase request names nothing; a story's later articles name less), so
+they decide only refusals (`overview`'s anchors), not which articles are on the story.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.answer.evidence import Candidate
+from bot.core.logistic import Logistic
+
+WEIGHTS = Path(str(resources.files("bot.core.answer"))) / "topic_weights.json"
+FEATURES = ("best", "ratio")
+
+
+def article_features(ranked: Sequence[Candidate]) -> dict[str, np.ndarray]:
+    """Each read article's features: its best sentence's score and that over the best article's."""
+    best: dict[str, float] = {}
+    for candidate in ranked:
+        best[candidate.article_id] = max(best.get(candidate.article_id, 0.0), candidate.score)
+    top = max(best.values(), default=0.0)
+    return {a: np.array([value, value / top if top > 0 else 0.0]) for a, value in best.items()}
+
+
+class TopicModel:
+    """P(on topic) for each article an overview's reading holds; stateless, shared by every request."""
+
+    def __init__(self, model: Logistic) -> None:
+        self.model = model
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> TopicModel:
+        return _load(path)
+
+    def probabilities(self, ranked: Sequence[Candidate]) -> dict[str, float]:
+        features = article_features(ranked)
+        if not features:
+            return {}
+        articles = list(features)
+        p = self.model.probability(np.vstack([features[a] for a in articles]))
+        return {a: float(v) for a, v in zip(articles, p, strict=True)}
+
+    def on_topic(self, ranked: Sequence[Candidate], cut: float) -> set[str]:
+        """The articles whose P(on topic) reaches `cut` (`NEWSBOT_OVERVIEW_TOPIC_MIN`)."""
+        return {a for a, p in self.probabilities(ranked).items() if p >= cut}
+
+
+@cache
+def _load(path: Path) -> TopicModel:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return TopicModel(Logistic.from_dict(data["model"], FEATURES))

@@ -1,0 +1,62 @@
+"""The on-topic fit runs the overview's reading over a gold set, fits on one set and reports the other."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.core.answer.topic import FEATURES, TopicModel
+from measure.fit_topic import main
+from tests.bot.core.answer.test_overview import ARTICLES, STORY
+
+
+def gold_set(root: Path, name: str, questions: list[tuple[str, list[str]]], corpus: Path) -> Path:
+    folder = root / name
+    folder.mkdir()
+    manifest = {"kind": "overview", "name": name, "corpus": str(corpus), "queries": "queries.jsonl"}
+    (folder / "dataset.json").write_text(json.dumps(manifest), encoding="utf-8")
+    rows = [
+        {
+            "id": f"{name}-{i}",
+            "question": q,
+            "type": "answerable",
+            "category": "summary",
+            "answers": [],
+            "evidence": [],
+            "relevant": relevant,
+        }
+        for i, (q, relevant) in enumerate(questions, 1)
+    ]
+    (folder / "queries.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return folder
+
+
+def test_the_fit_writes_weights_that_load_and_reports_the_set_it_never_saw(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, (title, date, body) in ARTICLES.items():
+        (corpus / name).write_text(
+            f"---\ntitle: {title}\ndate: {date}\nsource: Wire\n---\n\n{body}\n", encoding="utf-8"
+        )
+    fit = gold_set(
+        tmp_path,
+        "fit",
+        [
+            (STORY, ["fine.md", "appeal.md"]),
+            ("Summarize the Ten Years' Treaty story.", ["treaty.md"]),
+            ("Catch me up on the Volterra Motors factory in Ohio.", ["factory.md"]),
+        ],
+        corpus,
+    )
+    unseen = gold_set(tmp_path, "unseen", [("What do we know about the fishing treaty?", ["treaty.md"])], corpus)
+    out = tmp_path / "topic.json"
+    argv = [str(fit), str(unseen), "--fit", "fit", "--data-dir", str(tmp_path / "data"), "--out", str(out)]
+    assert main(argv) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["fitted_on"] == ["fit"]
+    rows = {row["set"]: row for row in written["report"]}
+    assert rows["fit"]["fitted_on"] and not rows["unseen"]["fitted_on"]
+    assert rows["fit"]["questions"] == 3 and 4 <= rows["fit"]["on_topic"] < rows["fit"]["articles"]
+    model = TopicModel.load(out)
+    assert model.model.features == FEATURES
+    assert all(w >= 0 for w in model.model.weights), "an article read better is never less on topic"
