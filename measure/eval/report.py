@@ -189,7 +189,8 @@ def answerability_chart(summary: Mapping[str, Any], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    points = [p for p in summary["answerability"]["curve"] if p["precision"] is not None]
+    # a set of unanswerable questions only has no recall, one of answerable ones answered nowhere no precision
+    points = [p for p in summary["answerability"]["curve"] if p["precision"] is not None and p["recall"] is not None]
     figure, axes = plt.subplots(figsize=(5, 4), constrained_layout=True)
     axes.plot([p["recall"] for p in points], [p["precision"] for p in points], marker="o", color="tab:purple")
     for point in points[:: max(len(points) // 5, 1)]:

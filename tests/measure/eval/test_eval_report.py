@@ -97,3 +97,17 @@ def test_load_summary_reads_results_json_or_a_bare_summary(tmp_path: Path) -> No
     assert load_summary(tmp_path / "summary.json") == summary
     with pytest.raises(ValueError, match="eval summary"):
         load_summary(tmp_path / "other.json")
+
+
+def test_a_set_of_unanswerable_questions_only_gets_its_report_and_an_empty_curve(tmp_path: Path) -> None:
+    """No answerable question: the answerability curve has precision at each threshold and no recall."""
+    unknown = [Query(f"q{i}", "Who took my charger?", "unanswerable", "off-topic", (), ()) for i in (1, 2)]
+    runs = [_run(unknown[0], "The articles do not say.", True), _run(unknown[1], "Somebody [1].", False)]
+    for run, estimate in zip(runs, (0.2, 0.7), strict=True):
+        run.outcome.answerable = estimate
+    scores = [score_outcome(r.outcome) for r in runs]
+    summary = summarize([r.outcome for r in runs], scores)
+    assert summary["answerability"]["n"] == 2 and summary["answerability"]["n_answerable"] == 0
+    paths = write_report(tmp_path / "out", summary, runs, scores, {"dataset": "off", "backend": "extractive"})
+    assert paths["answerability"].read_bytes().startswith(b"\x89PNG")
+    assert "| off-topic | 2 | 0.500 |" in paths["report"].read_text()
