@@ -80,7 +80,7 @@ def collect(dataset: Dataset, settings: Settings, reader: ModelReader, cache: Pa
 
     index = prepare_index(dataset, settings)
     pipeline = Pipeline(index.settings)
-    scorer = make_reader(settings.answer.model_copy(update={"reader": "scorer"}))
+    scorer = make_reader(settings.answer.model_copy(update={"reader": "scorer"}), embedder=pipeline.embedder.name)
     out = Reads(dataset.name)
     for query in dataset.queries:
         request, ranking = up_to_reading(pipeline, query.question, settings)

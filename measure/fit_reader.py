@@ -37,9 +37,18 @@ from bot.core.answer.gate import SEMANTIC_WEIGHT, unanchored
 from bot.core.logistic import Logistic
 from bot.core.pipeline import Pipeline
 from bot.core.read.features import ANSWER_FEATURES, SIGNS, VERDICT_FEATURES, answer_features, verdict_features
-from bot.core.read.scorer import ANSWERABLE_FEATURES, WEIGHTS, answerable_row
+from bot.core.read.scorer import (
+    ANSWERABLE_FEATURES,
+    ON_TOPIC_FEATURES,
+    WEIGHTS,
+    answerable,
+    answerable_row,
+    on_topic_applies,
+    on_topic_row,
+)
 from bot.core.request import Request
 from bot.settings import Settings
+from index.embed import make_embedder
 from measure.eval.dataset import Dataset, load_dataset, odd
 from measure.eval.metrics import is_yes_no, quotes_overlap, yes_no_stance
 from measure.eval.run import RETRIEVAL_DEPTH, prepare_index
@@ -63,6 +72,7 @@ class Examples:
     answers_y: list[np.ndarray] = field(default_factory=list)
     answerable_y: list[int] = field(default_factory=list)
     anchored: list[bool] = field(default_factory=list)  # False: the anchor rule refuses it, no model decides
+    on_topic_applies: list[bool] = field(default_factory=list)  # `bot.core.read.scorer.on_topic_applies`
     yes_x: list[np.ndarray] = field(default_factory=list)
     yes_y: list[int] = field(default_factory=list)
 
@@ -101,6 +111,7 @@ def collect(dataset: Dataset, settings: Settings) -> Examples:
             out.answers_y.append(labels if query.answerable else np.zeros(len(rows)))
             out.answerable_y.append(int(query.answerable))
             out.anchored.append(not unanchored(ranking, request.understanding, settings.answer))
+            out.on_topic_applies.append(on_topic_applies(request, ranking))
         understanding = request.understanding
         if understanding.yes_no is not None and query.answerable and is_yes_no(query.answers) and ranking.candidates:
             found = verdict.gather(understanding, ranking.candidates, pipeline.embedder)
@@ -128,7 +139,7 @@ def fit_logistic(
     sample_weight: np.ndarray | None = None,
 ) -> Logistic:
     """L2-regularised logistic regression (the bias is not penalised), each weight kept to the sign `signs`
-    gives its feature (by name; a `best_` prefix names the same feature), by L-BFGS-B with bounds; each
+    gives its feature (`sign_of`), by L-BFGS-B with bounds; each
     example's loss counts `sample_weight` times (1 when not given)."""
     from scipy.optimize import minimize
 
@@ -145,10 +156,16 @@ def fit_logistic(
         value = np.sum(counts * (np.logaddexp(0.0, margin) - y * margin)) + 0.5 * np.sum(penalty * w * w)
         return float(value), z.T @ (counts * (p - y)) + penalty * w
 
-    bounds = [_bound((signs or {}).get(name.removeprefix("best_"), 0)) for name in features] + [(None, None)]
+    bounds = [_bound(sign_of(name, signs or {})) for name in features] + [(None, None)]
     result = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds)
     w = result.x
     return Logistic(features, w[:-1], float(w[-1]), mean, scale)
+
+
+def sign_of(name: str, signs: dict[str, int]) -> int:
+    """The sign `signs` gives `name`, or else the feature it is the best sentence's value of (`best_lexical`
+    is `lexical`); 0: free."""
+    return signs.get(name, signs.get(name.removeprefix("best_"), 0))
 
 
 def _bound(sign: int) -> tuple[float | None, float | None]:
@@ -180,6 +197,7 @@ class Models:
     answers: Logistic
     answerable: Logistic
     yes: Logistic
+    on_topic: Logistic | None = None
 
 
 def fit_ranking(sets: list[Examples], l2: float = RANKING_L2) -> Logistic:
@@ -198,6 +216,8 @@ def fit_ranking(sets: list[Examples], l2: float = RANKING_L2) -> Logistic:
             for x, y, a in zip(examples.answers_x, examples.answers_y, examples.answerable_y, strict=True)
             if a and y.any() and len(y) > 1
         ]
+        if not kept:  # a set of unanswerable questions only: it teaches the answerable model alone
+            continue
         groups += kept
         weights += [1.0 / len(kept)] * len(kept)
     if not groups:
@@ -239,21 +259,40 @@ def _answerable_pairs(sets: list[Examples]) -> list[tuple[np.ndarray, np.ndarray
     return [(x, y) for s in sets for x, y, a in zip(s.answers_x, s.answers_y, s.answerable_y, strict=True) if a]
 
 
-def fit(sets: list[Examples], objective: str = "ranking") -> Models:
-    answers = fit_ranking(sets) if objective == "ranking" else fit_pointwise(sets)
+ANSWERABLE_SIGNS = {**SIGNS, "best_logit": 1, "second_logit": 1}
+"""A question whose best sentences read better is never less answerable."""
+ON_TOPIC_SIGNS = dict.fromkeys(ON_TOPIC_FEATURES, 1)
+"""Nothing retrieved coming closer makes a question less on topic."""
+
+
+def fit(sets: list[Examples], objective: str = "ranking", off_topic: frozenset[str] = frozenset()) -> Models:
+    """The reader's models; the sets named in `off_topic` (questions no news article answers) teach the
+    on-topic model alone, as its negatives against every question of the other sets."""
+    news = [s for s in sets if s.name not in off_topic]
+    answers = fit_ranking(news) if objective == "ranking" else fit_pointwise(news)
     # Every question, those the anchor rule refuses too: without them the few unanswerable questions left
     # in the multi-hop sets teach the model that nearly everything is unanswerable (dev ECE 0.04 -> 0.32).
     answerable = fit_logistic(
-        np.asarray([r for s in sets for r in _answerable_rows(s, answers)]),
-        np.asarray([y for s in sets for y in s.answerable_y], float),
+        np.asarray([r for s in news for r in _answerable_rows(s, answers)]),
+        np.asarray([y for s in news for y in s.answerable_y], float),
         ANSWERABLE_FEATURES,
-        signs={**SIGNS, "best_logit": 1, "second_logit": 1},
+        signs=ANSWERABLE_SIGNS,
     )
     yes = fit_logistic(
-        np.asarray([x for s in sets for x in s.yes_x]), np.asarray([y for s in sets for y in s.yes_y], float),
+        np.asarray([x for s in news for x in s.yes_x]), np.asarray([y for s in news for y in s.yes_y], float),
         VERDICT_FEATURES,
     )  # fmt: skip
-    return Models(answers, answerable, yes)
+    on_topic = None
+    if len(news) < len(sets):
+        on_topic = fit_logistic(
+            np.asarray(
+                [on_topic_row(x) for s in sets for x, a in zip(s.answers_x, s.on_topic_applies, strict=True) if a]
+            ),
+            np.asarray([float(s.name not in off_topic) for s in sets for a in s.on_topic_applies if a]),
+            ON_TOPIC_FEATURES,
+            signs=ON_TOPIC_SIGNS,
+        )
+    return Models(answers, answerable, yes, on_topic)
 
 
 def _answerable_rows(examples: Examples, answers: Logistic) -> list[np.ndarray]:
@@ -266,7 +305,12 @@ def score(examples: Examples, models: Models) -> dict[str, object]:
     answers_p = np.concatenate([models.answers.probability(x) for x, _ in pairs] or [np.zeros(0)])
     answers_y = np.concatenate([y for _, y in pairs] or [np.zeros(0)])
     rows = _answerable_rows(examples, models.answers)
-    answerable_p = models.answerable.probability(np.asarray(rows)) if rows else np.zeros(0)
+    answerable_p = np.array(
+        [
+            answerable(models.answerable, models.on_topic if a else None, r, x)
+            for r, x, a in zip(rows, examples.answers_x, examples.on_topic_applies, strict=True)
+        ]
+    )
     answerable_p = np.where(np.asarray(examples.anchored, dtype=bool), answerable_p, 0.0)  # refused by the rule
     refused_by_rule = [not a for a, y in zip(examples.anchored, examples.answerable_y, strict=True) if not y]
     answerable_y = np.asarray(examples.answerable_y, float)
@@ -341,6 +385,7 @@ def subset(examples: Examples, keep: Callable[[str], bool], name: str) -> Exampl
         [examples.answers_y[i] for i in chosen],
         [examples.answerable_y[i] for i in chosen],
         [examples.anchored[i] for i in chosen],
+        [examples.on_topic_applies[i] for i in chosen],
         [examples.yes_x[i] for i in yes],
         [examples.yes_y[i] for i in yes],
     )
@@ -368,6 +413,12 @@ def main(argv: list[str] | None = None) -> int:
         default="ranking",
         help="fit the answers model to rank each question's sentences (default) or to label every sentence alone",
     )
+    parser.add_argument(
+        "--off-topic",
+        action="append",
+        default=[],
+        help="a set of questions no news article answers: fitted as the on-topic model's negatives only",
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env(env_file=None, data_dir=args.data_dir, llm_setting="extractive")
     datasets = [load_dataset(path) for path in args.datasets]
@@ -386,19 +437,28 @@ def main(argv: list[str] | None = None) -> int:
                 fit_on.append(everything)
     if not fit_on:
         parser.error("name at least one dataset with --fit")
-    models = fit(fit_on, args.answers_objective)
+    off_topic = frozenset(f"{name}{' (odd ids)' if name in args.odd_only else ''}" for name in args.off_topic)
+    models = fit(fit_on, args.answers_objective, off_topic)
     report = [score(s, models) for s in scored]
-    summary = {"fitted_on": args.fit, "odd_only": args.odd_only, "answers_objective": args.answers_objective}
+    summary = {
+        "fitted_on": args.fit,
+        "odd_only": args.odd_only,
+        "off_topic": args.off_topic,
+        "answers_objective": args.answers_objective,
+    }
     print(json.dumps({**summary, "sets": report}, indent=2))
     if not args.dry_run:
         weights = {
             "fitted_on": [f"{name}{' (odd ids)' if name in args.odd_only else ''}" for name in args.fit],
+            "off_topic": sorted(off_topic),
+            "embedder": make_embedder(settings.index, settings.openai, short_lived=True).name,
             "answers_objective": args.answers_objective,
             "fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"),
             "report": report,
             "answers": models.answers.to_dict(),
             "answerable": models.answerable.to_dict(),
             "yes": models.yes.to_dict(),
+            **({"on_topic": models.on_topic.to_dict()} if models.on_topic is not None else {}),
         }
         args.out.write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)

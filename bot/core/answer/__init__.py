@@ -25,7 +25,8 @@ def _extractive(settings: CoreSettings, embedder: Embedder) -> Answerer:
     from bot.core.answer.extractive import ExtractiveAnswerer
     from bot.core.read.factory import make_reader
 
-    return ExtractiveAnswerer(embedder, settings.answer, make_reader(settings.answer, access=settings.openai))
+    reader = make_reader(settings.answer, access=settings.openai, embedder=embedder.name)
+    return ExtractiveAnswerer(embedder, settings.answer, reader)
 
 
 def _openai(settings: CoreSettings, embedder: Embedder) -> Answerer:
@@ -46,7 +47,7 @@ def _local(settings: CoreSettings, embedder: Embedder) -> Answerer:
     path = model_path(answer.local_model, answer.model_dir)
     llm = LocalLlamaLLM.from_settings(path, answer)
     judge = model_judge(llm, answer)
-    reader = make_reader(answer, llm, settings.openai)
+    reader = make_reader(answer, llm, settings.openai, embedder.name)
     hybrid = ExtractiveAnswerer(embedder, answer, reader)
     return LLMAnswerer(
         settings, embedder, llm, name=f"local:{path.name}", judge=judge, extractive=hybrid, reader=reader

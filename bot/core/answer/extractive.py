@@ -57,7 +57,7 @@ class ExtractiveAnswerer:
     ) -> None:
         self.embedder = embedder
         self.settings = settings or AnswerSettings()
-        self.reader = reader or make_reader(self.settings)
+        self.reader = reader or make_reader(self.settings, embedder=embedder.name)
 
     def answer(self, request: Request) -> Answer:
         if request.understanding.answer_type == types.OVERVIEW:

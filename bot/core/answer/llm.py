@@ -136,7 +136,7 @@ class LLMAnswerer:
         self._embedder = embedder
         self._verifier = Verifier(embedder, judge, settings.answer.judge_budget)
         self._extractive = extractive
-        self._reader = reader or make_reader(settings.answer, access=settings.openai)
+        self._reader = reader or make_reader(settings.answer, access=settings.openai, embedder=embedder.name)
 
     def evidence_block(self, evidence: Sequence[Candidate]) -> str:
         """The numbered evidence sentences, each with its publication and date. The title is offered to the

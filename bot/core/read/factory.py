@@ -13,14 +13,18 @@ if TYPE_CHECKING:
 
 
 def make_reader(
-    settings: AnswerSettings, model: FirstToken | None = None, access: OpenAISettings | None = None
+    settings: AnswerSettings,
+    model: FirstToken | None = None,
+    access: OpenAISettings | None = None,
+    embedder: str | None = None,
 ) -> Reader:
     """The reader `NEWSBOT_READER` names (settings validate the name). `local` reads with `model` (the
     answerer's own local model, so one copy is loaded) or loads the bundled one; `openai:<model>` reads with
-    that model through `access` (read from the environment when not given), whatever `model` is."""
+    that model through `access` (read from the environment when not given), whatever `model` is. `embedder`
+    names the embedder the index uses (the scorer's on-topic model reads only its own)."""
     from bot.core.read.scorer import WEIGHTS, LearnedReader
 
-    scorer = LearnedReader.load(settings.reader_weights or WEIGHTS)
+    scorer = LearnedReader.load(settings.reader_weights or WEIGHTS, embedder)
     if settings.reader == "scorer":
         return scorer
     from bot.core.read.model import CALIBRATION, Calibration, ModelReader

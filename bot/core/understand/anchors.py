@@ -159,6 +159,13 @@ def held_share(found: Sequence[Anchor], texts: Iterable[str], kinds: frozenset[s
     return 1.0 - len(unheld(wanted, texts, kinds)) / len(wanted) if wanted else 1.0
 
 
+def all_held(found: Sequence[Anchor], texts: Iterable[str]) -> bool:
+    """True when the question names something (a name, quoted term or model with parts) and `texts` hold all
+    of it as phrases: then the articles are about what it asks, however far its wording is from theirs."""
+    wanted = [a for a in found if a.kind in PHRASE_KINDS and _parts(a.text)]
+    return bool(wanted) and not unheld(wanted, texts, PHRASE_KINDS)
+
+
 def spelled_terms(anchor: Anchor) -> frozenset[str]:
     """The stems of an anchor's words, its acronyms left out ("CEO Changpeng Zhao": changpeng, zhao; "US":
     none), as `unheld` leaves them out: articles spell them out ("chief executive")."""

@@ -95,11 +95,7 @@ def test_yes_when_the_cited_sentence_says_it(newsroom: Pipeline) -> None:
     ("question", "evidence"),
     [
         ("Did Hallstead Robotics say customers would have to pay for the fix?", "will not be charged"),
-        pytest.param(
-            "Did Hallstead Robotics recall 5,000 robots?",
-            "3,000 warehouse robots",
-            marks=pytest.mark.xfail(strict=True, reason="P(no) under NEWSBOT_VERDICT_MIN: no verdict"),
-        ),
+        ("Did Hallstead Robotics recall 5,000 robots?", "3,000 warehouse robots"),
         ("Did Hallstead Robotics shares fall after the recall?", "rose 6%"),
     ],
 )
@@ -152,7 +148,7 @@ def test_both_sources_must_each_say_it(newsroom: Pipeline) -> None:
 @pytest.mark.parametrize(
     "question",
     [
-        pytest.param("What did the audit find?", marks=pytest.mark.xfail(strict=True, reason=READER_MISSES)),
+        "What did the audit find?",
         pytest.param(
             "Did Hallstead Robotics say the recall would delay its new product launch?",
             marks=pytest.mark.xfail(strict=True, reason=READER_MISSES),
@@ -167,6 +163,15 @@ def test_both_sources_must_each_say_it(newsroom: Pipeline) -> None:
 def test_the_tempting_refusal(newsroom: Pipeline, question: str) -> None:
     answer = ask(newsroom, question)
     assert answer.refused and answer.verdict is None and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is the capital of peru", "who took my charger", "hello", "write me a haiku about mondays"],
+)
+def test_a_question_no_news_article_answers_is_refused_not_quoted_at(newsroom: Pipeline, question: str) -> None:
+    answer = ask(newsroom, question)
+    assert answer.refused and answer.citations == [] and answer.understood["answerable"] < 0.5
 
 
 @pytest.mark.xfail(strict=True, reason=READER_MISSES)

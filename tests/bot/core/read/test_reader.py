@@ -17,6 +17,7 @@ from bot.core.read.scorer import WEIGHTS, LearnedReader
 from bot.core.request import Request
 from index.models import Chunk
 
+EMBEDDER = "local:all-MiniLM-L6-v2-int8"
 TEXT = (
     "The Ten Years' Treaty was signed in Orvane in 2019. "
     "The treaty did not settle the river dispute, the minister said. "
@@ -24,14 +25,14 @@ TEXT = (
 )
 
 
-def scored(question: str) -> tuple[Request, Ranking, list[Candidate]]:
+def scored(question: str, semantic: float = 0.5, dense: float | None = 0.6) -> tuple[Request, Ranking, list[Candidate]]:
     """The request and its three candidate sentences, typed as `evidence.rank` types them."""
     chunk = Chunk("treaty", 0, TEXT, 0, len(TEXT), title="Treaty signed", source="Valley Ledger")
     request = Request.of(question)
     kind, known = request.understanding.answer_type, question_words(question)
     pool = [
-        replace(c, semantic=0.5, lexical=0.5, typed=holds_type(kind, question, c.text, known))
-        for c in candidates([Hit(chunk, 0.9, dense_similarity=0.6)])
+        replace(c, semantic=semantic, lexical=0.5, typed=holds_type(kind, question, c.text, known))
+        for c in candidates([Hit(chunk, 0.9, dense_similarity=dense)])
     ]
     ranking = Ranking(QuestionTerms.build(question, [c.stems for c in pool]), lambda: pool, set(), pool)
     return request, ranking, pool
@@ -70,11 +71,30 @@ def test_the_shipped_weights_match_the_code_and_keep_their_signs() -> None:
     scores = reader.read(request, ranking)
     assert len(scores.answers) == len(ranking.ranked)
     assert ((scores.answers > 0) & (scores.answers < 1)).all() and 0 < scores.answerable < 1
-    for model in ("answers", "answerable"):
+    signs = {**SIGNS, "logit": 1, "second_logit": 1, "closest_semantic": 1, "closest_dense": 1}
+    for model in ("answers", "answerable", "on_topic"):
         for name, weight in zip(data[model]["features"], data[model]["weights"], strict=True):
-            sign = SIGNS.get(name.removeprefix("best_"), 0)
+            sign = signs.get(name.removeprefix("best_"), 0)
             assert weight * sign >= 0, f"{model}.{name} = {weight} against its sign"
     assert data["fitted_on"], "the weights say what they were fitted on"
+    assert data["embedder"] == EMBEDDER and data["off_topic"], "the on-topic model says what it read"
+
+
+def test_closeness_says_off_topic_only_with_its_embedder_and_only_where_nothing_named_is_held() -> None:
+    """A question nothing retrieved comes close to is off topic for the embedder the model was fitted with;
+    with another embedder, or when the hits carry no similarity, or when the articles hold what the question
+    names (a name the embedder never saw reads far), the answerable model alone decides."""
+    fitted, other = LearnedReader.load(embedder=EMBEDDER), LearnedReader.load(embedder="openai:text-embedding-3-small")
+    far = "What is the capital of the river country?"
+    request, ranking, _ = scored(far, semantic=0.05, dense=0.05)
+    assert not request.understanding.anchors
+    assert fitted.read(request, ranking).answerable < 0.5 < other.read(request, ranking).answerable
+    request, ranking, _ = scored(far, semantic=0.05, dense=None)
+    assert fitted.read(request, ranking).answerable == other.read(request, ranking).answerable
+    request, ranking, _ = scored("Why did the Ten Years' Treaty fail?", semantic=0.05, dense=0.05)
+    assert fitted.read(request, ranking).answerable == other.read(request, ranking).answerable
+    request, ranking, _ = scored(far, semantic=0.7, dense=0.7)
+    assert fitted.read(request, ranking).answerable > 0.9 * other.read(request, ranking).answerable
 
 
 def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:

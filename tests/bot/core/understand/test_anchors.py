@@ -13,6 +13,7 @@ from bot.core.understand.anchors import (
     PUBLICATION,
     QUALIFIER,
     QUOTED,
+    all_held,
     anchors,
     held_share,
     missing,
@@ -149,6 +150,14 @@ def test_held_share_counts_the_names_held_as_phrases() -> None:
     story = anchors("Summarize the Nine Years' Treaty story.", ())
     assert held_share(story, ["The Ten Years' Treaty took nine months."]) == 1.0, "a publication is no phrase kind"
     assert held_share(story, ["The Ten Years' Treaty took nine months."], PHRASE_KINDS | {PUBLICATION}) == 0.0
+
+
+def test_all_held_needs_something_named_and_all_of_it_held() -> None:
+    found = anchors("Catch me up on Volterra Motors and the Lindqvist Commission.", ())
+    assert all_held(found, ["The Lindqvist Commission fined Volterra Motors."])
+    assert not all_held(found, ["Volterra Motors opened a factory."])
+    assert not all_held(anchors("what is the capital of peru", ()), ["Lima is the capital."]), "nothing named"
+    assert not all_held(anchors("How much is 17% of 240?", ()), ["17% of 240 is 40.8."]), "a number names nothing"
 
 
 def test_spelled_terms_leave_acronyms_out() -> None:
