@@ -6,11 +6,13 @@ recorded with their labels:
 - a sentence answers the question when it overlaps a gold evidence quote of a gold article (fitted on the
   answerable questions only: whether there is an answer at all is the next model's job);
 - a question is answerable when the gold set says so;
-- a yes/no question's label is its gold answer.
-Three L2-regularised logistic models are fitted on the `--fit` sets (L-BFGS-B, standardised inputs; the
-answers model by default as a ranking within each question, `fit_ranking`) and written to
-`bot/core/read/weights.json` with what they were fitted on; every set is then scored with them, so the
-table shows the fit sets beside the ones the weights never saw (the transfer figure).
+- a yes/no question's label is its gold answer;
+- a question is on topic unless its set is named by `--off-topic` (questions no news article answers).
+Four L2-regularised logistic models are fitted on the `--fit` sets (L-BFGS-B, standardised inputs; the
+answers model by default as a ranking within each question, `fit_ranking`; the off-topic sets teach the
+on-topic model only) and written to `bot/core/read/weights.json` with what they were fitted on and the
+embedder whose similarities they read; every set is then scored with them, so the table shows the fit sets
+beside the ones the weights never saw (the transfer figure).
 
 `--odd-only NAME` keeps only the odd-numbered questions of that set for fitting (the even half of a blind
 set stays unseen).

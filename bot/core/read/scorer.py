@@ -1,6 +1,6 @@
 """The default reader: logistic models over general features, fitted offline and shipped as weights.
 
-Three small models, each a weight per feature plus a bias, standardised inputs, read from `weights.json`
+Four small models, each a weight per feature plus a bias, standardised inputs, read from `weights.json`
 (written by `measure/fit_reader.py`, which also records what they were fitted on and how they transferred):
 - `answers`: a sentence answers the question (labels: the gold sets' evidence quotes);
 - `answerable`: the question is answerable from what was retrieved, from the best sentence's logit and the
