@@ -150,10 +150,7 @@ class Pipeline:
         """The request understood and retrieved for (the general query, then what the understanding calls
         for): what an answerer reads, and what the fit scripts read as the answerers do."""
         request = self.request(question, history=history, top_k=top_k, filters=filters, on_token=on_token)
-        hits = self.retriever.retrieve(request.standalone, request.top_k, request.filters)
-        request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, self._retrieve)
-        request.timed("retrieve")
-        return request
+        return self._expanded(request, self.retriever.retrieve(request.standalone, request.top_k, request.filters))
 
     def answer(
         self,
@@ -170,10 +167,13 @@ class Pipeline:
 
     def answer_from_hits(self, question: str, hits: list[Hit], *, top_k: int | None = None) -> Answer:
         """Answer `question` from `hits` retrieved elsewhere (the eval), adding what its understanding calls for."""
-        request = self.request(question, top_k=top_k)
+        return self.answerer.answer(self._expanded(self.request(question, top_k=top_k), hits))
+
+    def _expanded(self, request: Request, hits: list[Hit]) -> Request:
+        """`request` with `hits` and what its understanding adds to them (`plan.expand`)."""
         request.hits = plan.expand(request.understanding, hits, request.filters, request.top_k, self._retrieve)
         request.timed("retrieve")
-        return self.answerer.answer(request)
+        return request
 
     def _retrieve(self, query: str, k: int, filters: Filters) -> list[Hit]:
         return self.retriever.retrieve(query, k, filters)
