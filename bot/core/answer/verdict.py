@@ -92,9 +92,30 @@ _NUMBER_WORDS = {
         start=2,
     )
 }
-_SPELLED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s+[a-z]+)", re.IGNORECASE)
-"""A count spelled out before what it counts ("nine victories"): the same number as "9 victories". Not
-"one", which is as often a pronoun ("one of the ...") as a count."""
+_SPELLED = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=[\s-]+[a-z]+)", re.IGNORECASE)
+"""A count spelled out before what it counts ("nine victories", "a five-year term"): the same number as "9
+victories". Not "one", which is as often a pronoun ("one of the ...") as a count."""
+_COMPOUND = re.compile(r"(?<![\w-])(\d[\d,.]*\d|\d)-(?=[a-z]+\b)")
+"""A count joined to what it counts ("a 5-year term", "the 10-day strike"): the count of "5 years"; a digit
+after the hyphen ("3-0", "COVID-19") is a score or a name, never this."""
+_FRACTIONS = {
+    "half": "50",
+    "a half": "50",
+    "a third": "33.3",
+    "one third": "33.3",
+    "a quarter": "25",
+    "one quarter": "25",
+    "two thirds": "66.7",
+    "three quarters": "75",
+}
+_BOUNDED_FRACTION = re.compile(
+    r"\b(less than|fewer than|under|below|at most|up to|more than|over|above|at least)\s+("
+    + "|".join(sorted(_FRACTIONS, key=len, reverse=True)).replace(" ", "[ -]")
+    + r")\b(?:\s+of\b)?",
+    re.IGNORECASE,
+)
+"""A bound set by a fraction ("under half of the vote", "more than two-thirds"): a share, so "58 percent of
+the vote" is on the other side of it."""
 _DIGITS = re.compile(r"(?<![\w-])(?:\d[\d,.]*\d|\d)(?![\w-])")
 """A number standing on its own ("$1,000", "3.5"), not part of a name ("GPT-4", "Bet365")."""
 _COUNTED = re.compile(r"\s+([a-z][a-z-]+)")
@@ -328,11 +349,22 @@ def _values(numbers: set[tuple[str, str, str]], by_unit: bool) -> dict[tuple[str
     return out
 
 
+def _spelled_out(text: str) -> str:
+    """`text` with its counts and bounding fractions in digits: "a five-year term" reads "a 5 year term",
+    "under half of the vote" reads "under 50 percent of the vote"."""
+    text = _BOUNDED_FRACTION.sub(
+        lambda m: f"{m.group(1)} {_FRACTIONS[' '.join(m.group(2).lower().replace('-', ' ').split())]} percent of",
+        text,
+    )
+    text = _SPELLED.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
+    return _COMPOUND.sub(lambda m: m.group(1) + " ", text)
+
+
 def _bound_terms(text: str) -> set[tuple[str, int, bool]]:
     """Each bounded number, the side it bounds and whether the bound includes it ("at least", "at most", "up
     to"; not "more than", "under")."""
     found = set()
-    for m in _BOUND.finditer(text):
+    for m in _BOUND.finditer(_spelled_out(text)):
         word = m.group(1).lower()
         found.add((m.group(2).replace(",", ""), -1 if word in _BELOW else 1, word in _INCLUSIVE))
     return found
@@ -343,7 +375,7 @@ def _numbers(text: str) -> set[tuple[str, str, str]]:
     counts (the next word's stem: "victori" in "9 victories"). Only numbers of one kind can differ ("rose
     6%" says nothing against "3,000 robots"), and counts of one thing differ even beside other numbers:
     "nine victories in his first three years" against "seven victories ... three years"."""
-    text = _SPELLED.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], _DATE_WORDS.sub(" ", text))
+    text = _spelled_out(_DATE_WORDS.sub(" ", text))
     found = set()
     for m in _DIGITS.finditer(text):
         after, before = text[m.end() : m.end() + 12].lower(), text[max(0, m.start() - 2) : m.start()]

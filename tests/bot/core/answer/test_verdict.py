@@ -60,6 +60,11 @@ def test_a_claim_that_is_only_a_source_falls_back_to_the_topic_without_framing()
         ("sales above 600 million crowns", "It reported revenue of 612 million crowns."),
         ("the bike sells for less than $400", "The bike sells for $350."),
         ("at least 5 wins this season", "They have 5 wins this season."),
+        ("he was given a five-year term", "He was sentenced to five years in prison."),
+        ("a 10-day strike", "The strike lasted ten days."),
+        ("the city paid more than half of the bill", "The city agreed to pay 60 percent of the bill."),
+        ("under a third of the vote", "She won 30 percent of the vote."),
+        ("Port Alder won the final 3-0", "Port Alder beat Fenwick 3-0 in the final, its third title in four years."),
     ],
 )
 def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: str) -> None:
@@ -82,6 +87,10 @@ def test_agreeing_in_other_words_is_not_a_contradiction(claim: str, sentence: st
         ("the $80 price is an all-time low", "The price is down to $80, which isn’t an all-time low."),
         ("sales above 600 million crowns", "It reported revenue of 580 million crowns."),
         ("the bike sells for less than $400", "The bike sells for $450."),
+        ("he was given a five-year prison term", "He was sentenced to four years in prison."),
+        ("a 10-day strike", "The strike lasted twelve days."),
+        ("she won under half of the vote", "She was re-elected with 58 percent of the vote."),
+        ("the city paid more than two-thirds of the bill", "The city agreed to pay 60 percent of the bill."),
     ],
 )
 def test_negation_opposites_and_other_numbers_contradict(claim: str, sentence: str) -> None:
