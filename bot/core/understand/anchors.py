@@ -11,8 +11,9 @@ Six kinds, read by rules from the question:
 - **model** — a token mixing digits and letters ("1TB", "512GB", "M3", "AX-40"; not an ordinal such as "4th"
   or a time such as "3pm"): a product variant the articles never mention is not one they describe;
 - **name** — a run of capitalised words that does not open the question or one of its sentences ("the Nine
-  Years' Treaty", "Marta Kessler"; not a month or weekday), **number** — a figure or year ("14,200", "2019") that is not
-  part of a date, **quoted** — a term in quotation marks: what the question is about, by name.
+  Years' Treaty", "Marta Kessler"; not a month or weekday), or a web address ("cctime.com"), **number** — a
+  figure or year ("14,200", "2019") that is not part of a date, **quoted** — a term in quotation marks:
+  what the question is about, by name.
 
 The gate (`bot.core.answer.gate`) refuses when a publication, qualifier or model anchor's words appear
 nowhere in the retrieved text (`missing`), and when a name, quoted term or model appears in no retrieved
@@ -66,6 +67,8 @@ _QUOTES = "‘'\"“’”"
 _RUN = re.compile(r"(?<![\w’'])[A-Z][\w&.’'-]*(?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][\w&.’'-]*)*")
 """A run of capitalised words, with "of"/"de"/"the"/"&" inside it: "Bank of England", "Nine Years' Treaty"."""
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\d(?![\w])|(?<![\w.])\d(?![\w.,])")
+_ADDRESS = re.compile(r"(?<![\w.@/-])(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,}(?![\w-])(?!\.\w)", re.IGNORECASE)
+"""A web address written bare ("cctime.com", "news.example.org"): a site's name however it is capitalised."""
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,60})[”\"]|(?<![\w])[‘']([^’']{2,60})[’'](?![\w])")
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december monday tuesday "
@@ -206,6 +209,10 @@ def _phrases(
         text = (match.group(1) or match.group(2) or "").strip()
         if text and free(match.start(), match.end()):
             out.append(Anchor(text, QUOTED, match.start()))
+            taken = [*taken, (match.start(), match.end())]
+    for match in _ADDRESS.finditer(question):
+        if free(match.start(), match.end()):
+            out.append(Anchor(match.group(0), NAME, match.start()))
             taken = [*taken, (match.start(), match.end())]
     for match in _RUN.finditer(question):
         words = match.group(0).split()

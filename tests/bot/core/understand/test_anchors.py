@@ -85,6 +85,9 @@ def test_an_anchor_is_missing_unless_all_its_words_are_present() -> None:
         ("kessler dam cost?", []),  # a hurried fragment names nothing by capitals
         ("What did the AX-40 cost in mid-2024?", [("2024", NUMBER)]),  # the 40 is the model's, 2024 a year
         ("Who runs Calderia's port? I'd like a name. Thanks!", [("Calderia", NAME)]),  # each sentence opens
+        ("who runs the news site harbourline.example.org?", [("harbourline.example.org", NAME)]),  # any case
+        ("Did the U.S. say so, i.e. in writing?", [("U.S", NAME)]),  # abbreviations are no web address
+        ("Mail press@acme.com or see https://acme.com/about", []),  # an e-mail or a link is not a site's name
     ],
 )
 def test_names_numbers_and_quoted_terms_are_read(question: str, expected: list[tuple[str, str]]) -> None:
