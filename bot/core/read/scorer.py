@@ -60,11 +60,17 @@ def on_topic_row(rows: np.ndarray) -> np.ndarray:
     return np.array([float(rows[:, _SEMANTIC].max()), float(rows[:, _DENSE].max())])
 
 
+def topic_probability(on_topic: Logistic | None, rows: np.ndarray) -> float | None:
+    """P(on topic) for the shortlist's `rows`; None without an on-topic model."""
+    return float(on_topic.probability(on_topic_row(rows))) if on_topic is not None else None
+
+
 def answerable(model: Logistic, on_topic: Logistic | None, row: np.ndarray, rows: np.ndarray) -> float:
     """P(answerable | on topic) × P(on topic) for the answerable model's `row` and the shortlist's `rows`; the
     first alone without an on-topic model (see `LearnedReader.read` for when there is none)."""
     p = float(model.probability(row))
-    return p * float(on_topic.probability(on_topic_row(rows))) if on_topic is not None else p
+    topic = topic_probability(on_topic, rows)
+    return p if topic is None else p * topic
 
 
 def on_topic_applies(request: Request, ranking: Ranking) -> bool:
@@ -112,6 +118,9 @@ class LearnedReader:
             return Scores(np.zeros(0), 0.0)
         answers = self._answers.probability(rows)
         on_topic = self._on_topic if on_topic_applies(request, ranking) else None
+        topic = topic_probability(on_topic, rows)
+        if topic is not None:
+            request.notes["on_topic"] = round(topic, 3)
         return Scores(answers, answerable(self._answerable, on_topic, answerable_row(answers, rows), rows))
 
     def yes(self, request: Request, found: Sequence[ClaimEvidence], rules: str | None) -> float:

@@ -172,6 +172,12 @@ def test_the_tempting_refusal(newsroom: Pipeline, question: str) -> None:
 def test_a_question_no_news_article_answers_is_refused_not_quoted_at(newsroom: Pipeline, question: str) -> None:
     answer = ask(newsroom, question)
     assert answer.refused and answer.citations == [] and answer.understood["answerable"] < 0.5
+    assert answer.understood["on_topic"] < 0.5 and answer.see_also == []  # no article is "closest" to it
+
+
+def test_a_refusal_on_the_articles_topic_points_at_the_closest_articles(newsroom: Pipeline) -> None:
+    answer = ask(newsroom, "Which Siemens executive said the robot fault came from a sensor supplier?")
+    assert answer.refused and answer.see_also and "Hallstead" in answer.see_also[0].title
 
 
 @pytest.mark.xfail(strict=True, reason=READER_MISSES)
