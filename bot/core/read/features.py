@@ -86,6 +86,7 @@ VERDICT_FEATURES = (
     "relation_order",
     "negated",
     "claims",
+    "anchored_yes",
 )
 
 
@@ -133,7 +134,10 @@ def answer_features(understanding: Understanding, ranking: Ranking, scored: Sequ
 
 
 def verdict_features(understanding: Understanding, found: Sequence[ClaimEvidence], rules: str | None) -> np.ndarray:
-    """One row for a yes/no question: what the claim-by-claim checks found and the relation asked about."""
+    """One row for a yes/no question: what the claim-by-claim checks found and the relation asked about.
+    `anchored_yes`: the checks say yes and the share of claims tied to a source and a date ("did Fortune
+    report on November 12 that ...") that a sentence of that source and date supports: such a claim's evidence
+    is the report it describes, not any sentence on its subject."""
     assert understanding.yes_no is not None
     question = understanding.yes_no
     supports = [e.support for e in found] or [0.0]
@@ -155,6 +159,7 @@ def verdict_features(understanding: Understanding, found: Sequence[ClaimEvidence
             float(question.relation == rel.ORDER),
             float(question.negated),
             math.log(n),
+            float(rules == "yes") * sum(e.anchored and e.supported for e in found) / n,
         ],
         dtype=np.float64,
     )
