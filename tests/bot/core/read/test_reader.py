@@ -11,8 +11,9 @@ import pytest
 
 from bot.core.answer.evidence import Candidate, Ranking, candidates, holds_type, question_words
 from bot.core.answer.terms import QuestionTerms
+from bot.core.answer.verdict import ClaimEvidence
 from bot.core.models import Hit
-from bot.core.read.features import ANSWER_FEATURES, SIGNS, answer_features
+from bot.core.read.features import ANSWER_FEATURES, SIGNS, VERDICT_FEATURES, answer_features, verdict_features
 from bot.core.read.scorer import WEIGHTS, LearnedReader
 from bot.core.request import Request
 from index.models import Chunk
@@ -62,6 +63,24 @@ def test_a_when_question_prefers_the_sentence_with_a_date() -> None:
     assert request.understanding.answer_type == "date"
     rows = answer_features(request.understanding, ranking, pool)
     assert column(rows, "value_missing") == [0.0, 1.0, 0.0]
+
+
+def test_a_yes_on_claims_tied_to_a_report_is_marked_as_such() -> None:
+    """`anchored_yes`: the checks say yes and the claims naming a source and a date found that report."""
+    request = Request.of("Did the Valley Ledger report on 2024-03-02 that the treaty was signed in Orvane?")
+    understanding = request.understanding
+    assert understanding.yes_no is not None and understanding.yes_no.claims
+    _, _, pool = scored("Was the treaty signed in Orvane?")
+    claim = understanding.yes_no.claims[0]
+
+    def anchored_yes(anchored: bool, support: float, rules: str | None) -> float:
+        found = [ClaimEvidence(claim, pool[0], support, False, anchored=anchored)]
+        return float(verdict_features(understanding, found, rules)[VERDICT_FEATURES.index("anchored_yes")])
+
+    assert anchored_yes(True, 0.4, "yes") == 1.0
+    assert anchored_yes(False, 0.4, "yes") == 0.0  # not tied to a report
+    assert anchored_yes(True, 0.1, "yes") == 0.0  # its report was not found
+    assert anchored_yes(True, 0.4, "no") == 0.0  # only ever confirms a "yes"
 
 
 def test_the_shipped_weights_match_the_code_and_keep_their_signs() -> None:
