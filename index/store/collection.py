@@ -21,7 +21,7 @@ from index.settings import IndexSettings
 from index.store import changes
 from index.store.connection import connect, describe, is_connection_error, is_slow_request, server_down, with_retries
 from index.store.lease import LeaseHolder, WriteLease
-from index.store.members import Members
+from index.store.members import Members, members_name
 from index.store.schema import WRITING, chunk_metadata, stored_chunk
 
 T = TypeVar("T")
@@ -76,8 +76,10 @@ class Store:
             raise
         except Exception as exc:
             if not create:
+                others = self._other_collections(name)
+                held = f"; it holds {', '.join(map(repr, others))}: set NEWSBOT_COLLECTION to use one" if others else ""
                 raise StoreError(
-                    f"no index yet at {self.location} (collection {name!r}); run `newsbot ingest PATH` first"
+                    f"no index yet at {self.location} (collection {name!r}){held}; run `newsbot ingest PATH` first"
                 ) from exc
             metadata = {"hnsw:space": "cosine", "embedder": embedder_name, "dim": embedder_dim}
             collection = self._call(
@@ -92,6 +94,16 @@ class Store:
                 f"re-ingest with NEWSBOT_EMBEDDER={recorded.split(':')[0]} or use another --data-dir"
             )
         return collection
+
+    def _other_collections(self, name: str) -> list[str]:
+        """The article collections this location holds under other names (their stories' member collections
+        aside), for the error that says `name` is not one: an eval's index is `eval-<hash>`, not `articles`."""
+        try:
+            found = self._client.list_collections()
+        except Exception:
+            return []
+        names = {str(getattr(c, "name", c)) for c in found}
+        return sorted(n for n in names if n != name and not any(members_name(m) == n for m in names))
 
     # -- collection state -------------------------------------------------------------------------
 

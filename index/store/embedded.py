@@ -65,6 +65,10 @@ class ReadOnlyClient:
     def get_or_create_collection(self, name: str, **_: Any) -> ReadOnlyCollection:
         raise StoreError(f"the store was opened read-only: cannot create collection {name!r}")
 
+    def list_collections(self) -> list[str]:
+        """The names of the collections the store holds (chromadb's client returns collections with a `name`)."""
+        return [str(c.name) for c in self._engine.list_collections(None, 0, TENANT, DATABASE)]
+
 
 class ReadOnlyCollection:
     """The reads of `chromadb.Collection` that `Store` and `Members` make, returning the same shapes."""

@@ -75,6 +75,18 @@ def test_a_missing_index_and_writes_are_store_errors(stores: tuple[Store, Store]
         light._client.get_or_create_collection("other")
 
 
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_missing_collection_names_the_ones_the_data_dir_holds(tmp_path: Path, embedder, read_only: bool) -> None:  # type: ignore[no-untyped-def]
+    """An eval's index is `eval-<hash>`: asking the default `articles` says which to set instead."""
+    data = tmp_path / "data"
+    written = Store(make_settings(data, collection="eval-abc").index, embedder.name, embedder.dim, create=True)
+    written._client.get_or_create_collection("eval-abc-members")  # its wire copies: not a collection to ask
+    with pytest.raises(StoreError, match="no index yet") as raised:
+        Store(make_settings(data).index, embedder.name, embedder.dim, create=False, read_only=read_only)
+    assert "'eval-abc'" in str(raised.value) and "NEWSBOT_COLLECTION" in str(raised.value)
+    assert "members" not in str(raised.value)
+
+
 def test_an_engine_api_this_chromadb_lacks_falls_back_to_its_client(
     stores: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch, embedder
 ) -> None:  # type: ignore[no-untyped-def]
