@@ -58,7 +58,7 @@ class ReadOnlyClient:
         """The collection, or LookupError when there is none (the engine's own error for a missing one is
         chromadb's `NotFoundError`, whose import loads the Python client this module exists to avoid: a
         store without wire copies has no members collection, and every `ask` looks for it)."""
-        if name not in {c.name for c in self._engine.list_collections(None, 0, TENANT, DATABASE)}:
+        if name not in self.list_collections():
             raise LookupError(f"no collection {name!r}")
         return ReadOnlyCollection(self._engine, self._engine.get_collection(name, TENANT, DATABASE))
 
