@@ -33,7 +33,14 @@ from bot.settings import Settings
 from measure.eval.dataset import Dataset, load_dataset, odd
 from measure.eval.metrics import is_yes_no, yes_no_stance
 from measure.eval.run import prepare_index
-from measure.fit_reader import auc, calibration_error, fit_arguments, fit_logistic, up_to_reading
+from measure.fit_reader import (
+    auc,
+    calibration_error,
+    fit_arguments,
+    fit_logistic,
+    fitted_name,
+    up_to_reading,
+)
 
 THRESHOLDS = (0.7, 0.8, 0.9)
 THRESHOLDS_ANSWERABLE = (0.3, 0.5, 0.7)
@@ -233,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     report = [score(r, calibration) for r in scored]
     print(json.dumps({"calibration": asdict(calibration), "sets": report}, indent=2))
     if not args.dry_run:
-        fitted_on = [f"{n}{' (odd ids)' if n in args.odd_only else ''}" for n in args.fit]
+        fitted_on = [fitted_name(n, args.odd_only) for n in args.fit]
         data = calibration_file(calibration, cut, fitted_on, report)
         args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)

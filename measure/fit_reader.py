@@ -26,7 +26,7 @@ import itertools
 import json
 import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +47,7 @@ from bot.core.read.scorer import (
     answerable_row,
     on_topic_applies,
     on_topic_row,
+    topic_probability,
 )
 from bot.core.request import Request
 from bot.settings import Settings
@@ -309,7 +310,7 @@ def score(examples: Examples, models: Models) -> dict[str, object]:
     rows = _answerable_rows(examples, models.answers)
     answerable_p = np.array(
         [
-            answerable(models.answerable, models.on_topic if a else None, r, x)
+            answerable(models.answerable, r, topic_probability(models.on_topic, x) if a else None)
             for r, x, a in zip(rows, examples.answers_x, examples.on_topic_applies, strict=True)
         ]
     )
@@ -393,6 +394,11 @@ def subset(examples: Examples, keep: Callable[[str], bool], name: str) -> Exampl
     )
 
 
+def fitted_name(name: str, odd_only: Sequence[str]) -> str:
+    """A set as the fit knows it: its odd half, so named, when `--odd-only` names it."""
+    return f"{name} (odd ids)" if name in odd_only else name
+
+
 def fit_arguments(prog: str, doc: str | None, out: Path) -> argparse.ArgumentParser:
     """The options both fit scripts take: the gold sets, which to fit on (whole or odd ids), where their
     indexes live, and the file the fit writes."""
@@ -439,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
                 fit_on.append(everything)
     if not fit_on:
         parser.error("name at least one dataset with --fit")
-    off_topic = frozenset(f"{name}{' (odd ids)' if name in args.odd_only else ''}" for name in args.off_topic)
+    off_topic = frozenset(fitted_name(name, args.odd_only) for name in args.off_topic)
     models = fit(fit_on, args.answers_objective, off_topic)
     report = [score(s, models) for s in scored]
     summary = {
@@ -451,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({**summary, "sets": report}, indent=2))
     if not args.dry_run:
         weights = {
-            "fitted_on": [f"{name}{' (odd ids)' if name in args.odd_only else ''}" for name in args.fit],
+            "fitted_on": [fitted_name(name, args.odd_only) for name in args.fit],
             "off_topic": sorted(off_topic),
             "embedder": make_embedder(settings.index, settings.openai, short_lived=True).name,
             "answers_objective": args.answers_objective,

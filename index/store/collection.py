@@ -103,7 +103,7 @@ class Store:
         except Exception:
             return []
         names = {str(getattr(c, "name", c)) for c in found}
-        return sorted(n for n in names if n != name and not any(members_name(m) == n for m in names))
+        return sorted(names - {name} - {members_name(n) for n in names})
 
     # -- collection state -------------------------------------------------------------------------
 

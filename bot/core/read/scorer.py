@@ -65,11 +65,10 @@ def topic_probability(on_topic: Logistic | None, rows: np.ndarray) -> float | No
     return float(on_topic.probability(on_topic_row(rows))) if on_topic is not None else None
 
 
-def answerable(model: Logistic, on_topic: Logistic | None, row: np.ndarray, rows: np.ndarray) -> float:
-    """P(answerable | on topic) × P(on topic) for the answerable model's `row` and the shortlist's `rows`; the
-    first alone without an on-topic model (see `LearnedReader.read` for when there is none)."""
+def answerable(model: Logistic, row: np.ndarray, topic: float | None) -> float:
+    """P(answerable | on topic) × P(on topic) for the answerable model's `row` and `topic`, P(on topic); the
+    first alone without one (see `LearnedReader.read` for when there is none)."""
     p = float(model.probability(row))
-    topic = topic_probability(on_topic, rows)
     return p if topic is None else p * topic
 
 
@@ -117,11 +116,10 @@ class LearnedReader:
         if not len(rows):
             return Scores(np.zeros(0), 0.0)
         answers = self._answers.probability(rows)
-        on_topic = self._on_topic if on_topic_applies(request, ranking) else None
-        topic = topic_probability(on_topic, rows)
+        topic = topic_probability(self._on_topic, rows) if on_topic_applies(request, ranking) else None
         if topic is not None:
             request.notes["on_topic"] = round(topic, 3)
-        return Scores(answers, answerable(self._answerable, on_topic, answerable_row(answers, rows), rows))
+        return Scores(answers, answerable(self._answerable, answerable_row(answers, rows), topic))
 
     def yes(self, request: Request, found: Sequence[ClaimEvidence], rules: str | None) -> float:
         return float(self._yes.probability(verdict_features(request.understanding, found, rules)))
