@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 
 from bot.core.text import STOPWORDS
+from bot.core.understand.measure import Measure
+from bot.core.understand.measure import amounts as measure_amounts
 
 _NAME = re.compile(
     r"\b[A-Z][\w'’.&-]*(?:\s+(?:(?:of|de|da|del|der|di|du|la|le|van|von|bin|al|and|&)\s+)?[A-Z][\w'’.&-]*){0,4}"
@@ -141,17 +143,20 @@ _AMOUNT_SPAN = re.compile(
 _JOINED = re.compile(r"[\w-]$")
 
 
-def answer_span(sentence: str, kind: str, question: str) -> str | None:
+def answer_span(sentence: str, kind: str, question: str, measure: Measure | None = None) -> str | None:
     """The first date (kind "date") or amount (kind "number") in `sentence` that the question does not already
     hold, verbatim; None when there is none. The span is shown before the quote: the answer first, so it must
     be an answer on its own. An amount is a sum, a share or a count *with what it counts*: a bare figure
     ("2019", "7") says nothing without its sentence, nor does a figure inside a date ("April 7, 2024") or a
-    name ("AX-40"); a count's word is never a function word ("2019 to", "31 of")."""
+    name ("AX-40"); a count's word is never a function word ("2019 to", "31 of"). With the question's
+    `measure`, an amount of another kind is never the answer ("34 percent" for "how many crowns") and one
+    counting the word asked comes before one counting another."""
     pattern = _DATE_SPAN if kind == "date" else _AMOUNT_SPAN if kind == "number" else None
     if pattern is None:
         return None
     asked = question.lower()
     dated = [m.span() for m in _DATE_SPAN.finditer(sentence)] if kind == "number" else []
+    spans: list[str] = []
     for match in pattern.finditer(sentence):
         span = match.group(0).strip(" ,.")
         if kind == "number":
@@ -162,8 +167,16 @@ def answer_span(sentence: str, kind: str, question: str) -> str | None:
                 continue
         digits = re.sub(r"\D", "", span)
         if span and span.lower() not in asked and (not digits or digits not in re.sub(r"\D", " ", asked).split()):
-            return span
-    return None
+            spans.append(span)
+    if measure is None or kind != "number":
+        return spans[0] if spans else None
+    fits = [(span, _fit(measure, span)) for span in spans]
+    return next((s for s, fit in fits if fit), None) or next((s for s, fit in fits if fit is None), None)
+
+
+def _fit(measure: Measure, span: str) -> bool | None:
+    found = measure_amounts(span)
+    return measure.fits(found[0]) if found else False
 
 
 def _counted(span: str) -> str | None:

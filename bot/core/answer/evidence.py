@@ -25,6 +25,7 @@ from bot.core.models import Hit
 from bot.core.request import Request
 from bot.core.text import stems, words
 from bot.core.understand import answer_type as types
+from bot.core.understand.measure import Measure
 from index.embed import Embedder
 from index.sentences import sentence_spans
 
@@ -32,10 +33,6 @@ EMBED_CANDIDATES = 8
 TYPE_BONUS = 0.12
 """Added to a sentence holding the expected kind of answer; about the gap between a right and a wrong
 sentence that share the question's words (measured on our own test articles, not on the eval sets)."""
-_MONEY = re.compile(
-    r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:million|billion|trillion|bn|m)\b|\b(?:dollars?|euros?|pounds?)\b", re.I
-)
-_MONEY_QUESTION = re.compile(r"\b(?:cost|costs|price|pay|paid|worth|spend|spent|charge|fee|fine|raise|raised)\b", re.I)
 _COUNT = re.compile(r"\b\d[\d,.]*\b(?!\s*(?:am|pm))")
 SENTENCE_CACHE = 4096
 """Evidence sentence vectors kept per embedder (about 6 MB at 384 dimensions): ranking, each claim's
@@ -122,8 +119,9 @@ def candidates(hits: list[Hit]) -> list[Candidate]:
     return out
 
 
-def holds_type(kind: str, question: str, sentence: str, known: set[str]) -> bool:
-    """True when `sentence` holds the kind of answer `kind` expects (see `entities` for the rules)."""
+def holds_type(kind: str, question: str, sentence: str, known: set[str], measure: Measure | None = None) -> bool:
+    """True when `sentence` holds the kind of answer `kind` expects (see `entities` for the rules); for an
+    amount question with a `measure`, an amount of the kind it asks for (`bot.core.understand.measure`)."""
     if kind == types.PERSON:
         return any(n.person_like for n in entities.new_names(sentence, known))
     if kind in {types.ORGANISATION, types.PLACE}:
@@ -131,8 +129,8 @@ def holds_type(kind: str, question: str, sentence: str, known: set[str]) -> bool
     if kind == types.DATE:
         return entities.has_date(sentence)
     if kind == types.NUMBER:
-        if _MONEY_QUESTION.search(question):
-            return _MONEY.search(sentence) is not None
+        if measure is not None:
+            return measure.held_by(sentence)
         return any(m.group(0) not in question for m in _COUNT.finditer(sentence)) or entities.has_number(sentence)
     return False
 
@@ -149,6 +147,7 @@ def rank(
     semantic_weight: float,
     sources: tuple[str, ...] = (),
     shortlist_size: int = EMBED_CANDIDATES,
+    measure: Measure | None = None,
 ) -> Ranking:
     """Score the hits' sentences for `question`, best first (only the shortlist is scored by meaning).
 
@@ -170,7 +169,8 @@ def rank(
     pool = named or pool
     known = question_words(question)
     pool = [
-        replace(c, typed=holds_type(kind, question, c.text, known), lexical=terms.coverage(set(c.stems))) for c in pool
+        replace(c, typed=holds_type(kind, question, c.text, known, measure), lexical=terms.coverage(set(c.stems)))
+        for c in pool
     ]
     bonus = {id(c): TYPE_BONUS if c.typed else 0.0 for c in pool}
     shortlist = sorted(pool, key=lambda c: -(c.lexical + bonus[id(c)] + 0.25 * (c.hit.dense_similarity or 0.0)))[
@@ -209,4 +209,4 @@ def rank_request(
     named = understanding.sources if understanding.yes_no is None else ()
     topic = understanding.topic or request.standalone
     kind = understanding.answer_type
-    return rank(topic, request.hits, embedder, kind, semantic_weight, named, shortlist)
+    return rank(topic, request.hits, embedder, kind, semantic_weight, named, shortlist, understanding.measure)

@@ -102,7 +102,8 @@ class ExtractiveAnswerer:
         if kind == types.REASON:
             chosen = _with_cause(chosen, ranking, ranked)
         text, citations = _render(chosen)
-        span = entities.answer_span(chosen[0].text, kind, request.standalone) if chosen[0].typed else None
+        typed = chosen[0].typed
+        span = entities.answer_span(chosen[0].text, kind, request.standalone, understanding.measure) if typed else None
         if span is not None:
             n = next(c.n for c in citations if chosen[0].text in c.quote)
             text = f"{span} [{n}]: {text}"

@@ -17,6 +17,8 @@ from bot.core.understand import answer_type as types
 from bot.core.understand import roles
 from bot.core.understand.anchors import Anchor, anchors
 from bot.core.understand.claims import YesNoQuestion, read_yes_no, split_at
+from bot.core.understand.measure import Measure
+from bot.core.understand.measure import asked as asked_measure
 from bot.core.understand.roles import Role
 from bot.core.understand.sources import SourceMatcher, SourceMention
 from bot.core.understand.timeframe import DateRange, date_mentions, publication_frame, question_dates
@@ -48,6 +50,8 @@ class Understanding:
     """For "who is the <role> of <organisation>": the role asked about (`roles`)."""
     overview_probability: float | None = None
     """P(the question asks for an overview) from the intent model (`intent`); None when the rules decided."""
+    measure: Measure | None = None
+    """For an amount question: the kinds of amount it asks for ("how many crowns": a count of crowns)."""
 
     @property
     def topic(self) -> str:
@@ -72,6 +76,8 @@ class Understanding:
             data["anchors"] = [a.to_dict() for a in self.anchors]
         if self.overview_probability is not None:
             data["overview_probability"] = round(self.overview_probability, 4)
+        if self.measure is not None:
+            data["measure"] = self.measure.to_dict()
         return data
 
 
@@ -119,6 +125,7 @@ class Understander:
             anchors(question, mentions, [(d.start, d.end) for d in dates.mentions]),
             role,
             overview,
+            asked_measure(question) if kind == types.NUMBER else None,
         )
 
 

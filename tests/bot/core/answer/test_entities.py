@@ -10,6 +10,7 @@ from bot.core.answer.entities import answer_span
 from bot.core.answer.extractive import ExtractiveAnswerer
 from bot.core.models import Hit
 from bot.core.request import Request
+from bot.core.understand.measure import asked
 from bot.core.understand.question import Understander
 from index.catalog import Catalog
 from index.models import Chunk
@@ -80,3 +81,16 @@ def test_a_span_the_question_already_holds_is_skipped() -> None:
     assert answer_span("The audit is due by the end of June 2019.", "date", "When is the audit due?") == (
         "by the end of June 2019"
     )
+
+
+def test_the_span_is_an_amount_of_the_kind_asked() -> None:
+    """ "How many crowns" is never answered "34 percent"; with several amounts the one counting the word asked
+    comes first, and with none of the kind asked there is no span (the quote answers alone)."""
+    crowns = asked("How many crowns did the levy raise?")
+    sentence = "The levy rose 50 percent and raised 1.8 million crowns from 30,000 passengers."
+    assert answer_span(sentence, "number", "How many crowns did the levy raise?", crowns) == "1.8 million crowns"
+    share = "The levy rose 50 percent, the council said."
+    assert answer_span(share, "number", "How many crowns did the levy raise?", crowns) is None
+    people = asked("How many people came?")
+    crowd = "Tickets cost $12 and 31,450 spectators came, 8 percent more than last year."
+    assert answer_span(crowd, "number", "How many people came?", people) == "31,450 spectators"
