@@ -61,6 +61,14 @@ class Request:
             understanding = Understander(catalog or Catalog("")).understand(question)
         return cls(question, understanding, hits=list(hits), on_token=on_token)
 
+    @property
+    def off_topic(self) -> bool:
+        """Whether the reader judged the question off every article's topic ("what is the capital of peru",
+        "great stuff, thanks!"): its P(on topic) below even odds (`bot.core.read.scorer`). No estimate is
+        not off topic."""
+        on_topic = self.notes.get("on_topic")
+        return isinstance(on_topic, float) and on_topic < 0.5
+
     def timed(self, step: str) -> None:
         """Record the time since the previous step under `step`."""
         now = time.perf_counter()

@@ -5,10 +5,11 @@ every sentence it writes against them. The facts are sentences in the reader's o
 the topic, one story counted once (wire copies), shared among those articles, oldest first. Which articles
 are on the topic is a fitted estimate from the reader's reading of each (`topic`, cut at
 `NEWSBOT_OVERVIEW_TOPIC_MIN`; `NEWSBOT_OVERVIEW_NAMES` can further keep only those naming what the
-best-named of them names, off by default: README "Overviews" has the sweep). Refused when none is, or when
-what was retrieved holds less than `NEWSBOT_OVERVIEW_ANCHORED` of the question's names
-(`bot.core.understand.anchors`: names, quoted terms, models) as phrases (the Nine Years' Treaty is not the
-Ten Years' Treaty).
+best-named of them names, off by default: README "Overviews" has the sweep). Refused when none is, when
+the reader judged the request off every article's topic (a thank-you the intent model reads as a request
+for a story: the articles closest to it are not about it), or when what was retrieved holds less than
+`NEWSBOT_OVERVIEW_ANCHORED` of the question's names (`bot.core.understand.anchors`: names, quoted terms,
+models) as phrases (the Nine Years' Treaty is not the Ten Years' Treaty).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def gather(request: Request, embedder: Embedder, reader: Reader, settings: Answe
     understanding = request.understanding
     if (
         not ranked
+        or request.off_topic
         or anchors.missing(understanding.anchors, ranking.retrieved)
         or anchors.held_share(understanding.anchors, ranking.texts, NAMED) < settings.overview_anchored
     ):

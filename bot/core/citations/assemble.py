@@ -32,7 +32,4 @@ def refusal(request: Request, closest: list[Citation], backend: str = "") -> Ans
     """The one refusal every backend gives: the refusal text, no citations, the closest articles to look at;
     none for a question the reader judged off every article's topic ("what is the capital of peru", "hello":
     P(on topic) below even odds, `bot.core.read.scorer`): the articles closest to it are not about it."""
-    on_topic = request.notes.get("on_topic")
-    if isinstance(on_topic, float) and on_topic < 0.5:
-        closest = []
-    return request.answer(REFUSAL_TEXT, refused=True, backend=backend, see_also=closest)
+    return request.answer(REFUSAL_TEXT, refused=True, backend=backend, see_also=[] if request.off_topic else closest)

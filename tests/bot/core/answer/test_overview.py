@@ -109,3 +109,12 @@ def test_names_held_and_best_named_are_shares_of_the_question_names() -> None:
     assert best_named(set(articles), held, 0.0) == set(articles)
     assert best_named({"one", "none"}, held, 1.0) == {"one"}, "the best-named of the articles on the topic"
     assert best_named(set(), held, 1.0) == set()
+
+
+def test_an_overview_of_something_no_article_is_about_is_refused_without_see_also(pipeline: Pipeline) -> None:
+    """The articles nearest a request off every article's topic are not about it: the reader's P(on topic)
+    below even odds refuses the overview, as it does a fact question, and points nowhere."""
+    answer = pipeline.answer("Catch me up on knitting patterns for beginners.")
+    assert answer.understood["answer_type"] == "overview"
+    assert answer.understood["on_topic"] < 0.5
+    assert answer.refused and answer.citations == [] and answer.see_also == []
