@@ -5,15 +5,17 @@ percent" holds a number but not the answer, and "34 percent" shown first as the 
 close the sentence is. Amounts fall in four kinds, each read from how it is written:
 
 - **share** — "34 percent", "6%", "2 percentage points";
-- **money** — a currency sign ("$40 million", "€3"); a currency written as a word ("6.5 million crowns") is a
-  count of that word, which a money question accepts;
+- **money** — a currency sign ("$40 million", "€3") or name ("4,990 crowns"); a count in millions or
+  billions may be one too, in a currency this reading does not know (not "22 megawatts", which a money
+  question does not accept);
 - **span** — a count of a unit of time ("four years", "10 days");
 - **count** — a figure and what it counts ("14,200 tonnes", "9,400 volunteers", "6.3 kilometres").
 
 A question asks for one or more of them: "what percentage/share/proportion" a share; "how long" a span or a
-length; "how many/much X" a count of X (a span when X is a unit of time, a share when X is "percent");
-a question about a price ("cost", "pay", "worth", "how much" with no noun) money or a count, but not a
-count of something it names itself ("what price per dose" is not answered by "1.2 million doses"). What it
+length; "how many/much X" a count of X (a span when X is a unit of time, a share when X is "percent",
+money when X is a currency);
+a question about a price ("cost", "pay", "worth", "how much" with no noun) money or a count in millions, but
+not a count of something it names itself ("what price per dose" is not answered by "1.2 million doses"). What it
 counts is known only by its own words, so a count of other words ("people" asked, "spectators" written)
 is not ruled out, only preferred less than the word asked. Questions of no such form have no measure and
 nothing is ruled out.
@@ -68,6 +70,13 @@ def _stem(word: str) -> str:
 
 _TIME = frozenset(_stem(w) for w in _TIME_UNITS.split())
 _LENGTH = frozenset(_stem(w) for w in _LENGTH_UNITS.split())
+_CURRENCIES = frozenset(
+    _stem(w)
+    for w in """dollar euro pound yen yuan renminbi rupee rouble ruble franc crown krona krone koruna kroner lira
+    peso rand reais shekel dirham riyal rial dinar zloty forint baht ringgit rupiah naira""".split()
+)
+"""Currencies written as words, a closed class (English names of the world's currencies): "4,990 crowns" is
+a price however small."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,8 @@ class Amount:
     text: str
     kind: str | None
     units: frozenset[str] = frozenset()
+    scaled: bool = False
+    """In thousands, millions or billions ("6.5 million crowns")."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ class Measure:
         if amount.kind == COUNT:
             if SPAN in self.kinds and MONEY not in self.kinds:
                 return bool(amount.units & _LENGTH)
-            if amount.units & self.named:
+            if amount.units & self.named or (MONEY in self.kinds and not amount.scaled):
                 return False
             return True if amount.units & self.units else None
         return True
@@ -129,6 +140,8 @@ def asked(question: str) -> Measure | None:
             return Measure(frozenset({SHARE}))
         if units & _TIME:
             return Measure(frozenset({SPAN}), units)
+        if units & _CURRENCIES:
+            return Measure(frozenset({MONEY, COUNT}), units, frozenset(stems(question)) - units)
         return Measure(frozenset({COUNT}), units)
     if _ASK_LONG.search(question):
         return Measure(frozenset({SPAN, COUNT}))
@@ -149,7 +162,7 @@ def amounts(sentence: str) -> list[Amount]:
         else:
             head = match.group("head")
             units = frozenset(_stem(w.split("-")[0]) for w in (unit, head) if w and w not in STOPWORDS)
-        if match.group("money"):
+        if match.group("money") or units & _CURRENCIES:
             kind: str | None = MONEY
         elif match.group("share"):
             kind = SHARE
@@ -163,5 +176,5 @@ def amounts(sentence: str) -> list[Amount]:
             words = match.group(0).split()
             while words[-1].lower() in STOPWORDS:
                 words.pop()
-            found.append(Amount(" ".join(words), kind, units))
+            found.append(Amount(" ".join(words), kind, units, match.group("scale") is not None))
     return found

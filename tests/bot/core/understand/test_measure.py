@@ -10,7 +10,8 @@ from bot.core.understand.measure import COUNT, MONEY, SHARE, SPAN, amounts, aske
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
-        ("How many crowns did the company take in?", {COUNT}),
+        ("How many crowns did the company take in?", {MONEY, COUNT}),
+        ("How many tonnes did the farms harvest?", {COUNT}),
         ("How many years did the build take?", {SPAN}),
         ("how many percent of voters turned out", {SHARE, COUNT}),
         ("What percentage of the vote did she win?", {SHARE, COUNT}),
@@ -38,7 +39,8 @@ def test_a_question_of_no_amount_form_has_no_measure() -> None:
         ("He was sentenced to four years in prison.", [("four years", SPAN)]),
         ("A 10-day strike closed the port.", [("10-day strike", SPAN)]),
         ("Farmers harvested 14,200 tonnes of wheat.", [("14,200 tonnes", COUNT)]),
-        ("He took 2.7 million crowns of public money.", [("2.7 million crowns", COUNT)]),
+        ("He took 2.7 million crowns of public money.", [("2.7 million crowns", MONEY)]),
+        ("The plant makes 22 megawatts.", [("22 megawatts", COUNT)]),
     ],
 )
 def test_an_amount_is_read_from_how_it_is_written(sentence: str, found: list[tuple[str, str]]) -> None:
@@ -65,8 +67,10 @@ def test_a_price_is_not_a_count_of_what_is_priced() -> None:
     price = asked("What price per dose did the health service agree?")
     assert price is not None
     assert not price.held_by("The company will supply 1.2 million doses over two years.")
-    assert price.held_by("Each dose will cost the health service 19 crowns.")
+    assert price.held_by("The health service will pay 23 million crowns in all.")
     assert price.held_by("The contract is worth $23 million.")
+    assert price.held_by("Each dose will cost 19 dollars.")
+    assert not price.held_by("The health service has 22 clinics.")  # a count is a sum in millions
 
 
 def test_how_long_asks_for_time_or_length_not_money() -> None:
