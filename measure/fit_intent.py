@@ -63,6 +63,7 @@ def sets(dev: Path) -> tuple[list[Labelled], list[Labelled]]:
         Labelled("chatter (odd ids)", *asks_set(GOLD / "chatter", odd)),
         Labelled("overview-dev", *question_set(GOLD / "overview" / "dev", True)),
         Labelled("overview-seeds", *question_set(GOLD / "overview" / "seeds", True)),
+        Labelled("overview-dev-styled", *question_set(GOLD / "overview" / "dev-styled", True)),
         Labelled("seeds", *question_set(GOLD / "seeds", False)),
         Labelled("multihop-heldout (odd ids)", *question_set(GOLD / "multihop-heldout", False, odd)),
         Labelled("wire-blind (odd ids)", *question_set(GOLD / "wire-blind", False, odd)),
@@ -76,6 +77,7 @@ def sets(dev: Path) -> tuple[list[Labelled], list[Labelled]]:
         Labelled("asks-b", *asks_set(GOLD / "asks-b")),
         Labelled("chatter (even ids)", *asks_set(GOLD / "chatter", even)),
         Labelled("overview-blind", *question_set(GOLD / "overview" / "blind", True)),
+        Labelled("overview-blind-styled", *question_set(GOLD / "overview" / "blind-styled", True)),
         Labelled("multihop-heldout (even ids)", *question_set(GOLD / "multihop-heldout", False, even)),
         Labelled("wire-blind (even ids)", *question_set(GOLD / "wire-blind", False, even)),
     ]
