@@ -64,8 +64,12 @@ _TIME = re.compile(r"^\d{1,2}(?:am|pm)$", re.IGNORECASE)
 """A time of day ("3pm") mixes digits and letters but names no product variant."""
 _SPLIT = re.compile(r"\s*(?:,\s*and|,|\band)\s+(?:the\s+)?")
 _QUOTES = "‘'\"“’”"
-_RUN = re.compile(r"(?<![\w’'])[A-Z][\w&.’'-]*(?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][\w&.’'-]*)*")
+_RUN = re.compile(r"(?<![\w’'])[A-Z][\w&.’'–—-]*(?:\s+(?:of\s+|de\s+|the\s+|&\s+)?[A-Z][\w&.’'–—-]*)*")
 """A run of capitalised words, with "of"/"de"/"the"/"&" inside it: "Bank of England", "Nine Years' Treaty"."""
+_PAIRING = re.compile(r"\b([A-Z][a-z]+)[-–—]([A-Z][a-z]+)\b")
+"""Two capitalised words joined by a dash: a pairing of two names ("the Chiefs–Jets game", "Israel-Hamas
+talks") or a double-barrelled one ("Bankman-Fried"); either way each side is a name of its own, and so is
+what follows ("Chiefs-Jets Sunday Night Football": "Chiefs", "Jets", "Sunday Night Football")."""
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\d(?![\w])|(?<![\w.])\d(?![\w.,])")
 _ADDRESS = re.compile(r"(?<![\w.@/-])(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,}(?![\w-])(?!\.\w)", re.IGNORECASE)
 """A web address written bare ("cctime.com", "news.example.org"): a site's name however it is capitalised."""
@@ -176,10 +180,11 @@ def spelled_terms(anchor: Anchor) -> frozenset[str]:
 
 
 def _parts(text: str) -> list[str]:
-    """The phrases `unheld` looks for: split at a possessive, "of", "de" or "&", and at an acronym, which is
-    no part ("Sam Bankman-Fried FTX": "sam bankman fried"; "CEO Changpeng Zhao": "changpeng zhao")."""
+    """The phrases `unheld` looks for: split at a possessive, "of", "de" or "&", at a dash between two
+    capitalised words (`_PAIRING`), and at an acronym, which is no part ("Sam Bankman-Fried FTX": "sam
+    bankman", "fried"; "CEO Changpeng Zhao": "changpeng zhao")."""
     parts: list[str] = []
-    for piece in _JOINT.split(text):
+    for piece in _JOINT.split(_PAIRING.sub(r"\1 & \2 &", text)):
         run: list[str] = []
         for token in [*piece.split(), ""]:
             if token and not _ACRONYM.fullmatch(token.strip(_QUOTES + ".,")):

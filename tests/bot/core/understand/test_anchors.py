@@ -128,6 +128,18 @@ TEN_YEARS = "Calderia and Vessmark signed the Ten Years' Treaty on February 13, 
             ["Volterra chief executive Marta Kessel spoke."],
             ["Volterra CEO Marta Kessler"],
         ),
+        (  # a pairing of two names, and the name after it, each held on its own
+            "Recap the Eagles–Giants Monday Night Football game.",
+            ["The Eagles beat the Giants 23-20 on Monday Night Football."],
+            [],
+        ),
+        (
+            "how did the Eagles-Giants Monday Night Football game go?",
+            ["The Eagles beat the Bills on Monday Night Football."],
+            ["Eagles-Giants Monday Night Football"],
+        ),
+        ("What did Sam Bankman-Fried say?", ["Sam Bankman-Fried testified."], []),
+        ("What did Sam Bankman-Fried say?", ["Sam Bankman testified."], ["Sam Bankman-Fried"]),
     ],
 )
 def test_a_name_must_be_held_as_a_phrase(question: str, texts: list[str], unheld_texts: list[str]) -> None:
