@@ -51,7 +51,7 @@ class Understanding:
     overview_probability: float | None = None
     """P(the question asks for an overview) from the intent model (`intent`); None when the rules decided."""
     measure: Measure | None = None
-    """For an amount question: the kinds of amount it asks for ("how many crowns": a count of crowns)."""
+    """For an amount question: the kinds of amount it asks for ("how many tonnes": a count of tonnes)."""
 
     @property
     def topic(self) -> str:
