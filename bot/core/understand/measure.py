@@ -85,7 +85,7 @@ class Amount:
     of which says what it counts."""
 
     text: str
-    kind: str | None
+    kind: str
     units: frozenset[str] = frozenset()
     scaled: bool = False
     """In thousands, millions or billions ("6.5 million crowns")."""
@@ -103,8 +103,6 @@ class Measure:
     def fits(self, amount: Amount) -> bool | None:
         """True when `amount` is what is asked (a count of the word asked, a share for a share), None when it
         may be (a count of another word), False when it is another kind of amount."""
-        if amount.kind is None:
-            return False
         if amount.kind not in self.kinds:
             return False
         if amount.kind == COUNT:
@@ -156,25 +154,23 @@ def amounts(sentence: str) -> list[Amount]:
     no amount of any kind."""
     found = []
     for match in _AMOUNT.finditer(sentence):
-        unit = match.group("unit")
-        if unit is None or unit in STOPWORDS:
-            units: frozenset[str] = frozenset()
-        else:
-            head = match.group("head")
-            units = frozenset(_stem(w.split("-")[0]) for w in (unit, head) if w and w not in STOPWORDS)
+        unit, head = match.group("unit"), match.group("head")
+        words = (unit, head) if unit is not None and unit not in STOPWORDS else ()
+        counted = [_stem(w.split("-")[0]) for w in words if w and w not in STOPWORDS]
+        units = frozenset(counted)
         if match.group("money") or units & _CURRENCIES:
             kind: str | None = MONEY
         elif match.group("share"):
             kind = SHARE
-        elif unit is not None and _stem(unit.split("-")[0]) in _TIME:
+        elif counted and counted[0] in _TIME:
             kind = SPAN
         elif units or match.group("scale"):
             kind = COUNT
         else:
             kind = None
         if kind is not None:
-            words = match.group(0).split()
-            while words[-1].lower() in STOPWORDS:
-                words.pop()
-            found.append(Amount(" ".join(words), kind, units, match.group("scale") is not None))
+            text = match.group(0).split()
+            while text[-1].lower() in STOPWORDS:
+                text.pop()
+            found.append(Amount(" ".join(text), kind, units, match.group("scale") is not None))
     return found
