@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from bot.core.text import STOPWORDS
-from bot.core.understand.measure import Measure
+from bot.core.understand.measure import NUMBER_WORDS, Measure, is_unit
 from bot.core.understand.measure import amounts as measure_amounts
 
 _NAME = re.compile(
@@ -136,10 +136,14 @@ _AMOUNT_SPAN = re.compile(
     r"(?:[$€£¥]\s?\d[\d,.]*\d|[$€£¥]\s?\d)(?:\s?(?:million|billion|trillion|bn|m)\b)?|"
     r"\b\d[\d,.]*\d?\s?(?:%|percent\b|per cent\b)|"
     r"\b\d[\d,.]*(?:\s+(?:out\s+)?of\s+\d[\d,.]*)?(?:\s+(?:million|billion|trillion|thousand|hundred))?"
-    r"(?:\s+[a-z][a-z-]+)?",
+    r"(?:\s+[a-z][a-z-]+(?P<more>\s+[a-z][a-z-]+)?)?|"
+    r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\s+(?P<spelled>(?-i:[a-z]+))\b",
     re.IGNORECASE,
 )
-"""An amount, a share, or a count with what it counts: "$40 million", "6%", "14,200 tonnes", "31 of 60 seats"."""
+"""An amount, a share, or a count with what it counts: "$40 million", "6%", "14,200 tonnes", "31 of 60 seats",
+"31 cubic metres", "four years". A second word after a count (`more`), and a count written in words
+(`spelled`), only with a unit of time or length (`measure.is_unit`): with any other word the span would run
+into the verb ("9,400 volunteers took")."""
 _JOINED = re.compile(r"[\w-]$")
 
 
@@ -162,6 +166,10 @@ def answer_span(sentence: str, kind: str, question: str, measure: Measure | None
         if kind == "number":
             if _JOINED.search(sentence[: match.start()]) or any(a <= match.start() < b for a, b in dated):
                 continue
+            if match.group("spelled") is not None and not is_unit(match.group("spelled")):
+                continue
+            if match.group("more") is not None and not is_unit(match.group("more").strip()):
+                span = sentence[match.start() : match.start("more")].strip(" ,.")
             span = _counted(span)
             if span is None:
                 continue

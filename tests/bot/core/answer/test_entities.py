@@ -54,6 +54,8 @@ def test_the_name_where_the_question_is_described_wins_over_the_one_that_recurs(
         ("Turnout was 61 percent, the highest since 1998.", "61 percent"),
         ("Shares rose 6% on Monday.", "6%"),
         ("The Civic Union won 31 of 60 seats.", "31 of 60 seats"),
+        ("The reservoir lost 31 cubic metres of water a day.", "31 cubic metres"),
+        ("Saal was sentenced to four years in prison.", "four years"),
     ],
 )
 def test_an_amount_span_says_what_it_counts(sentence: str, span: str) -> None:
@@ -67,6 +69,7 @@ def test_an_amount_span_says_what_it_counts(sentence: str, span: str) -> None:
         "Rosalind Achebe-Ward was elected mayor on April 7, 2024, defeating the incumbent.",  # a date's day
         "Aeril Dynamics is recalling its AX-40 on orders from the regulator.",  # part of a name
         "Viktor Saal, who served from 2015 to 2022, was sentenced.",  # years, and a function word
+        "The One Day International at Lord's drew a record crowd.",  # a number word in a name
     ],
 )
 def test_no_span_is_a_bare_figure_a_date_or_part_of_a_name(sentence: str) -> None:
