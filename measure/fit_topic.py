@@ -1,7 +1,7 @@
 """Fit which articles an overview quotes and report how it transfers: `python -m measure.fit_topic`.
 
 For every question of every overview gold set given, the real chain runs up to the overview's reading
-(understand, retrieve, rank, read: `bot.core.answer.overview.gather`); each article read gives one row of
+(understand, retrieve, rank, read: `bot.core.answer.overview.reading`); each article read gives one row of
 `bot.core.answer.topic` features, labelled on topic when the gold set lists it among the question's
 `relevant` articles. A logistic regression (both weights kept positive: an article read better is never less
 on topic) is fitted on the `--fit` sets and written to `bot/core/answer/topic_weights.json`; every set is
@@ -56,8 +56,8 @@ def collect(dataset: Dataset, settings: Settings) -> Rows:
     x, y, ids = [], [], []
     for query in load_overview(dataset.root):
         request = pipeline.retrieved(query.question)
-        found = overview.gather(request, pipeline.embedder, reader, index.settings.answer)
-        for article, row in article_features(found.ranked).items():
+        _, ranked = overview.reading(request, pipeline.embedder, reader)
+        for article, row in article_features(ranked).items():
             x.append(row)
             y.append(float(index.article_ids.get(article) in query.relevant))
             ids.append(query.id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.answer import evidence
-from bot.core.answer.evidence import Candidate
+from bot.core.answer.evidence import Candidate, Ranking
 from bot.core.answer.gate import SEMANTIC_WEIGHT, read
 from bot.core.answer.topic import TopicModel
 from bot.core.citations.assemble import see_also
@@ -88,9 +88,14 @@ class Overview:
     closest: list[Citation]
 
 
-def gather(request: Request, embedder: Embedder, reader: Reader, settings: AnswerSettings) -> Overview:
+def reading(request: Request, embedder: Embedder, reader: Reader) -> tuple[Ranking, list[Candidate]]:
+    """The overview's shortlist, read: what `gather` chooses from and `measure.fit_topic` fits on."""
     ranking = evidence.rank_request(request, embedder, SEMANTIC_WEIGHT, OVERVIEW_SHORTLIST)
-    ranked = read(reader, request, ranking).ranked if ranking.candidates else []
+    return ranking, read(reader, request, ranking).ranked if ranking.candidates else []
+
+
+def gather(request: Request, embedder: Embedder, reader: Reader, settings: AnswerSettings) -> Overview:
+    ranking, ranked = reading(request, embedder, reader)
     closest = see_also((c.hit, c.text, round(c.score, 4)) for c in ranked)
     understanding = request.understanding
     if (

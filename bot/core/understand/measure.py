@@ -76,6 +76,8 @@ NUMBER_WORDS = frozenset(_NUMBER_WORDS.split())
 def is_unit(word: str) -> bool:
     """Whether `word` is a unit of time or length ("metres" in "31 cubic metres", "years")."""
     return _stem(word) in _TIME | _LENGTH
+
+
 _CURRENCIES = frozenset(
     _stem(w)
     for w in """dollar euro pound yen yuan renminbi rupee rouble ruble franc crown krona krone koruna kroner lira

@@ -1,5 +1,5 @@
 """Which articles an overview may quote: the fitted estimate reads each article's best sentence, absolutely
-and against the best article's."""
+and against the best article's, and how close its closest chunk came to the question."""
 
 from __future__ import annotations
 
@@ -12,29 +12,50 @@ from bot.core.answer.topic import FEATURES, TopicModel, article_features
 
 
 @dataclass
+class Hit:
+    dense_similarity: float | None
+
+
+@dataclass
 class Read:
     article_id: str
     score: float
+    similarity: float | None = 0.5
+
+    @property
+    def hit(self) -> Hit:
+        return Hit(self.similarity)
 
 
-def test_an_articles_features_are_its_best_sentence_and_that_over_the_best_article() -> None:
-    ranked = [Read("a", 0.8), Read("b", 0.4), Read("a", 0.1), Read("c", 0.0)]
+def test_an_articles_features_are_its_best_sentence_that_over_the_best_article_and_its_closest_chunk() -> None:
+    ranked = [Read("a", 0.8, 0.6), Read("b", 0.4, None), Read("a", 0.1, 0.7), Read("c", 0.0, 0.2)]
     features = article_features(ranked)  # type: ignore[arg-type]
     assert set(features) == {"a", "b", "c"}
-    assert features["a"].tolist() == [0.8, 1.0]
-    assert features["b"].tolist() == pytest.approx([0.4, 0.5])
-    assert features["c"].tolist() == [0.0, 0.0]
-    assert article_features([Read("x", 0.0)])["x"].tolist() == [0.0, 0.0], "nothing read: no ratio"  # type: ignore[list-item]
+    assert features["a"].tolist() == [0.8, 1.0, 0.7]
+    assert features["b"].tolist() == pytest.approx([0.4, 0.5, 0.0]), "found by keywords alone: no closeness"
+    assert features["c"].tolist() == [0.0, 0.0, 0.2]
+    assert article_features([Read("x", 0.0)])["x"].tolist() == [0.0, 0.0, 0.5], "nothing read: no ratio"  # type: ignore[list-item]
     assert article_features([]) == {}
+
+
+def test_hits_given_without_their_similarity_leave_the_estimate_to_the_reading() -> None:
+    """`Pipeline.answer_from_hits` passes hits with no similarity: closeness is then unknown, not zero, and
+    the better-read article is still the more on topic."""
+    model = TopicModel.load()
+    unknown = model.probabilities([Read("lead", 0.9, None), Read("aside", 0.1, None)])  # type: ignore[list-item]
+    far = model.probabilities([Read("lead", 0.9, 0.0), Read("aside", 0.1, 0.0)])  # type: ignore[list-item]
+    assert unknown["lead"] > unknown["aside"]
+    assert unknown["lead"] > far["lead"]
 
 
 def test_the_shipped_model_reads_better_read_articles_as_more_on_topic() -> None:
     model = TopicModel.load()
     assert model.model.features == FEATURES
-    grid = np.array([[best, ratio] for best in (0.0, 0.2, 0.5, 0.9) for ratio in (0.1, 0.5, 1.0)])
-    p = model.model.probability(grid).reshape(4, 3)
-    assert np.all(np.diff(p, axis=0) > 0) and np.all(np.diff(p, axis=1) > 0)
-    ranked = [Read("lead", 0.9), Read("second", 0.6), Read("aside", 0.02)]
+    levels = [(b, r, d) for b in (0.0, 0.2, 0.5, 0.9) for r in (0.1, 0.5, 1.0) for d in (0.1, 0.4, 0.7)]
+    grid = np.array(levels)
+    p = model.model.probability(grid).reshape(4, 3, 3)
+    assert np.all(np.diff(p, axis=0) > 0) and np.all(np.diff(p, axis=1) > 0) and np.all(np.diff(p, axis=2) > 0)
+    ranked = [Read("lead", 0.9, 0.6), Read("second", 0.6, 0.5), Read("aside", 0.02, 0.2)]
     chances = model.probabilities(ranked)  # type: ignore[arg-type]
     assert chances["lead"] > chances["second"] > chances["aside"]
     assert model.on_topic(ranked, 0.5) >= {"lead"} and "aside" not in model.on_topic(ranked, 0.5)  # type: ignore[arg-type]
