@@ -136,14 +136,14 @@ _AMOUNT_SPAN = re.compile(
     r"(?:[$€£¥]\s?\d[\d,.]*\d|[$€£¥]\s?\d)(?:\s?(?:million|billion|trillion|bn|m)\b)?|"
     r"\b\d[\d,.]*\d?\s?(?:%|percent\b|per cent\b)|"
     r"\b\d[\d,.]*(?:\s+(?:out\s+)?of\s+\d[\d,.]*)?(?:\s+(?:million|billion|trillion|thousand|hundred))?"
-    r"(?:\s+[a-z][a-z-]+(?P<more>\s+[a-z][a-z-]+)?)?|"
-    r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\s+(?P<spelled>(?-i:[a-z]+))\b",
+    r"(?:[\s-]+[a-z][a-z-]+(?P<more>\s+[a-z][a-z-]+)?)?|"
+    r"\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")[\s-]+(?P<spelled>(?-i:[a-z]+))\b",
     re.IGNORECASE,
 )
 """An amount, a share, or a count with what it counts: "$40 million", "6%", "14,200 tonnes", "31 of 60 seats",
-"31 cubic metres", "four years". A second word after a count (`more`), and a count written in words
-(`spelled`), only with a unit of time or length (`measure.is_unit`): with any other word the span would run
-into the verb ("9,400 volunteers took")."""
+"31 cubic metres", "four years", "a nine-metre crack". A second word after a count (`more`), and a count
+written in words (`spelled`), only with a unit of time or length (`measure.is_unit`): with any other word the
+span would run into the verb ("9,400 volunteers took")."""
 _JOINED = re.compile(r"[\w-]$")
 
 
@@ -194,6 +194,6 @@ def _counted(span: str) -> str | None:
         words = words[:-1]
     if not words:
         return None
-    if len(words) == 1 and not re.search(r"[$€£¥%]", words[0]):
+    if len(words) == 1 and not re.search(r"[$€£¥%]|\w-[a-z]", words[0], re.IGNORECASE):
         return None
     return " ".join(words)

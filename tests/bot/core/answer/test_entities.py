@@ -56,6 +56,8 @@ def test_the_name_where_the_question_is_described_wins_over_the_one_that_recurs(
         ("The Civic Union won 31 of 60 seats.", "31 of 60 seats"),
         ("The reservoir lost 31 cubic metres of water a day.", "31 cubic metres"),
         ("Saal was sentenced to four years in prison.", "four years"),
+        ("Inspectors found a nine-metre crack in the spillway.", "nine-metre"),
+        ("The union called a 10-day strike.", "10-day"),
     ],
 )
 def test_an_amount_span_says_what_it_counts(sentence: str, span: str) -> None:
