@@ -35,6 +35,14 @@ _LENGTH_UNITS = (
     "centimetre centimetres yard yards"
 )
 """Closed classes: the units of time and of length, the two things "how long" can ask for."""
+_OTHER_UNITS = {
+    "mass": "tonne tonnes ton tons kilogram kilograms kg kilo kilos gram grams",
+    "volume": "cubic litre litres liter liters gallon gallons barrel barrels",
+    "area": "square hectare hectares acre acres",
+    "power": "watt watts kilowatt kilowatts megawatt megawatts gigawatt gigawatts mw gw kwh mwh gwh",
+}
+"""The other units a count may be in, by what they measure (closed classes; "pound" is left out, a currency
+too): "how many tonnes" is not answered by "31 cubic metres" nor by "22 megawatts"."""
 _NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty"
 _AMOUNT = re.compile(
     r"(?P<money>[$€£¥]\s?)?(?<![\w.])(?P<figure>\d[\d,.]*\d|\d|(?i:" + "|".join(_NUMBER_WORDS.split()) + r"))"
@@ -71,6 +79,18 @@ def _stem(word: str) -> str:
 _TIME = frozenset(_stem(w) for w in _TIME_UNITS.split())
 _LENGTH = frozenset(_stem(w) for w in _LENGTH_UNITS.split())
 NUMBER_WORDS = frozenset(_NUMBER_WORDS.split())
+_DIMENSIONS = {
+    "time": _TIME,
+    "length": _LENGTH,
+    **{name: frozenset(_stem(w) for w in words.split()) for name, words in _OTHER_UNITS.items()},
+}
+
+
+def dimensions(units: frozenset[str]) -> set[str]:
+    """What the stemmed words after a count measure: {"volume"} for "cubic metres", {"mass"} for "tonnes",
+    none for "volunteers"."""
+    found = {name for name, members in _DIMENSIONS.items() if units & members}
+    return found - {"length"} if found & {"volume", "area"} else found
 
 
 def is_unit(word: str) -> bool:
@@ -110,13 +130,18 @@ class Measure:
 
     def fits(self, amount: Amount) -> bool | None:
         """True when `amount` is what is asked (a count of the word asked, a share for a share), None when it
-        may be (a count of another word), False when it is another kind of amount."""
+        may be (a count of another word, or of another unit of what the asked unit measures: miles for
+        kilometres), False when it is another kind of amount or, when a unit is asked, not one of its
+        measure ("31 cubic metres" or "9,400 volunteers" for "how many tonnes")."""
         if amount.kind not in self.kinds:
             return False
         if amount.kind == COUNT:
             if SPAN in self.kinds and MONEY not in self.kinds:
                 return bool(amount.units & _LENGTH)
             if amount.units & self.named or (MONEY in self.kinds and not amount.scaled):
+                return False
+            asked = dimensions(self.units)
+            if asked and not asked & dimensions(amount.units):
                 return False
             return True if amount.units & self.units else None
         return True

@@ -79,3 +79,20 @@ def test_how_long_asks_for_time_or_length_not_money() -> None:
     assert long.held_by("He was sentenced to four years in prison.")
     assert not long.held_by("He embezzled 2.7 million crowns.")
     assert long.held_by("The extension adds 6.3 kilometres of track.")
+
+
+def test_a_count_in_a_unit_is_answered_only_by_an_amount_of_what_that_unit_measures() -> None:
+    """ "How many tonnes" asks for a mass: a volume, a power or a head count is no answer, another unit of mass
+    may be (tons for tonnes), and a count of something that is no unit is not ruled out when no unit is asked."""
+    tonnes = asked("How many tonnes of barley did the co-operative lose?")
+    assert tonnes is not None
+    assert tonnes.held_by("The co-operative lost 14,200 tonnes of barley.")
+    assert tonnes.held_by("Growers lost about 9,000 tons in all.")
+    assert not tonnes.held_by("The reservoir lost 31 cubic metres of water a day.")
+    assert not tonnes.held_by("The plant's output fell by 22 megawatts.")
+    assert not tonnes.held_by("About 3,100 farmers lost their harvest.")
+    kilometres = asked("How many kilometres of track does the extension add?")
+    assert kilometres is not None and kilometres.held_by("The extension adds four miles of track.")
+    assert not kilometres.held_by("The extension covers 40 hectares.")
+    farmers = asked("How many farmers lost their harvest?")
+    assert farmers is not None and farmers.held_by("Growers lost 14,200 tonnes of barley.")
