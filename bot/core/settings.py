@@ -71,7 +71,7 @@ class AnswerSettings(SettingsPart):
     """A question is answered as an overview when the intent model (`bot.core.understand.intent`) gives it at
     least this P(asks for an overview); the model was fitted with both kinds weighed equally, so 0.5 is even
     odds between them. With an embedder the model was not fitted for, the request rules alone decide."""
-    overview_topic_min: float = Field(0.5, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_TOPIC_MIN"))
+    overview_topic_min: float = Field(0.7, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_OVERVIEW_TOPIC_MIN"))
     """An overview ("summarize …") quotes the articles with at least this P(on the story asked about)
     (`bot.core.answer.topic`, fitted on the dev overview set's relevant articles; 0.5 is even odds); none:
     refused."""
