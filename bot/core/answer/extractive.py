@@ -94,7 +94,10 @@ class ExtractiveAnswerer:
             pool = [c for c in ranking.candidates if role is None or roles.holds_role(c.text, role, c.hit.chunk.title)]
             named = _named_answer(request.standalone, ranked, pool, kind, understanding)
             if named is not None:
-                text, citations = named
+                text, citations, share = named
+                request.notes["named_read"] = round(share, 3)
+                if share < self.settings.named_min:
+                    return refusal(request, closest, self.name)
                 return request.answer(text, refused=False, backend=self.name, citations=citations)
         if understanding.dates.latest:
             ranked = _newest_first(ranked)
@@ -174,14 +177,15 @@ answer to a multi-clause question is named where its clauses are described, not 
 
 def _named_answer(
     question: str, ranked: list[Candidate], pool: list[Candidate], kind: str, understanding: Understanding
-) -> tuple[str, list[Citation]] | None:
-    """The name the evidence agrees on, first, then the sentences that hold it; None when there is none.
+) -> tuple[str, list[Citation], float] | None:
+    """The name the evidence agrees on, first, then the sentence that holds it, and how well that sentence is
+    read (its score over the best sentence's); None when there is none.
 
     Every name the question does not already contain is counted over all evidence sentences, weighted by
     the sentence's score, its hit's rank and, most, the share of the question's words it holds; names
-    sharing a last word ("Bankman-Fried", "Sam Bankman-Fried") count as one, shown in their longest form.
-    A name found in several articles counts more: a multi-source question's answer is what its sources
-    have in common.
+    sharing a last word ("Bankman-Fried", "Sam Bankman-Fried") count as one. A name found in several articles
+    counts more: a multi-source question's answer is what its sources have in common. The name shown is the
+    longest form the quoted sentence holds, so the quote always holds the answer it is cited for.
     """
     known = evidence.question_words(question)
     for mention in understanding.mentions:
@@ -206,17 +210,24 @@ def _named_answer(
     if not votes:
         return None
     best_key = max(votes, key=lambda k: (votes[k] * (1 + 0.5 * (len(articles[k]) - 1)), len(forms[k])))
-    best = forms[best_key]
-    holding = [c for c in ranked if best_key in c.text.lower()] or [c for c in pool if best_key in c.text.lower()]
+    holding = [c for c in ranked if _forms(c.text, best_key)] or [c for c in pool if _forms(c.text, best_key)]
     # One quote: the best-scored sentence holding the name. Adding the best one from each other publication
     # the question names cost citation precision on the dev split (0.897 -> 0.864): those were mostly
     # passing mentions in other articles, not evidence.
     chosen = holding[:1]
     if not chosen:
         return None
+    shown = max(_forms(chosen[0].text, best_key), key=len)
+    top = ranked[0].score if ranked else 0.0
+    share = scored.get(id(chosen[0]), 0.0) / top if top > 0 else 0.0
     _, citations = _cite_sources(chosen)
     markers = "".join(f"[{c.n}]" for c in citations)
-    return f"{best} {markers}: " + " ".join(f"“{strip_markers(c.quote)}”" for c in citations), citations
+    return f"{shown} {markers}: " + " ".join(f"“{strip_markers(c.quote)}”" for c in citations), citations, share
+
+
+def _forms(sentence: str, key: str) -> list[str]:
+    """The names in `sentence` whose last word is `key` (lower-cased): the forms of one name it holds."""
+    return [n.text for n in entities.names(sentence) if n.words[-1].lower() == key]
 
 
 def _with_cause(chosen: list[Candidate], ranking: Ranking, ranked: list[Candidate]) -> list[Candidate]:
