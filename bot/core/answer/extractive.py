@@ -185,7 +185,9 @@ def _named_answer(
     the sentence's score, its hit's rank and, most, the share of the question's words it holds; names
     sharing a last word ("Bankman-Fried", "Sam Bankman-Fried") count as one. A name found in several articles
     counts more: a multi-source question's answer is what its sources have in common. The name shown is the
-    longest form the quoted sentence holds, so the quote always holds the answer it is cited for.
+    fullest form of the name: a person's as any sentence gives it ("Sam Bankman-Fried" over a quote that says
+    "Bankman-Fried": news names a person in full once, then by surname), an organisation's as the quoted
+    article gives it ("Northgate" is not the "University of Northgate" another article names).
     """
     known = evidence.question_words(question)
     for mention in understanding.mentions:
@@ -194,6 +196,7 @@ def _named_answer(
     votes: dict[str, float] = {}
     articles: dict[str, set[str]] = {}
     forms: dict[str, str] = {}
+    in_article: dict[tuple[str, str], str] = {}
     for candidate in pool:
         weight = max(scored.get(id(candidate), 0.0), 0.0) + 1.0 / (1 + candidate.hit_rank)
         weight += LEXICAL_VOTE * candidate.lexical
@@ -205,6 +208,8 @@ def _named_answer(
             articles.setdefault(key, set()).add(candidate.article_id)
             if len(name.text) > len(forms.get(key, "")):
                 forms[key] = name.text
+            if len(name.text) > len(in_article.get((key, candidate.article_id), "")):
+                in_article[key, candidate.article_id] = name.text
     if kind == types.PERSON:
         votes = {k: v for k, v in votes.items() if any(n.person_like for n in entities.names(forms[k]))}
     if not votes:
@@ -217,7 +222,8 @@ def _named_answer(
     chosen = holding[:1]
     if not chosen:
         return None
-    shown = max(_forms(chosen[0].text, best_key), key=len)
+    own = max(_forms(chosen[0].text, best_key), key=len)
+    shown = forms[best_key] if kind == types.PERSON else in_article.get((best_key, chosen[0].article_id), own)
     top = ranked[0].score if ranked else 0.0
     share = scored.get(id(chosen[0]), 0.0) / top if top > 0 else 0.0
     _, citations = _cite_sources(chosen)
