@@ -85,10 +85,6 @@ class AnswerSettings(SettingsPart):
     """Of the articles on an overview's topic, keep those holding at least this share of what the best-named
     of them holds of the question's names (0: all; 1.0: as many as any). Off by default: on the blind
     overview sets it cost recall and did not raise precision everywhere (README "Overviews")."""
-    named_min: float = Field(0.0, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_NAMED_MIN"))
-    """Answer a "who"/"which organisation" question with a name only when the sentence quoted for it is read
-    at least this share of the best sentence's score (the reader's P(answers)); below it, refuse: the
-    sentences that answer the question name no one, and a name from a passing mention is not its answer."""
     companion_ratio: float = Field(0.85, ge=0.0, le=1.0, validation_alias=env("NEWSBOT_COMPANION_RATIO"))
     """Quote a second or third sentence only when the reader scores it at least this share of the best."""
     llm_evidence: int = Field(4, ge=1, le=20, validation_alias=env("NEWSBOT_LLM_EVIDENCE"))

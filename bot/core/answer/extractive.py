@@ -94,10 +94,7 @@ class ExtractiveAnswerer:
             pool = [c for c in ranking.candidates if role is None or roles.holds_role(c.text, role, c.hit.chunk.title)]
             named = _named_answer(request.standalone, ranked, pool, kind, understanding)
             if named is not None:
-                text, citations, share = named
-                request.notes["named_read"] = round(share, 3)
-                if share < self.settings.named_min:
-                    return refusal(request, closest, self.name)
+                text, citations = named
                 return request.answer(text, refused=False, backend=self.name, citations=citations)
         if understanding.dates.latest:
             ranked = _newest_first(ranked)
@@ -177,9 +174,8 @@ answer to a multi-clause question is named where its clauses are described, not 
 
 def _named_answer(
     question: str, ranked: list[Candidate], pool: list[Candidate], kind: str, understanding: Understanding
-) -> tuple[str, list[Citation], float] | None:
-    """The name the evidence agrees on, first, then the sentence that holds it, and how well that sentence is
-    read (its score over the best sentence's); None when there is none.
+) -> tuple[str, list[Citation]] | None:
+    """The name the evidence agrees on, first, then the sentence that holds it; None when there is none.
 
     Every name the question does not already contain is counted over all evidence sentences, weighted by
     the sentence's score, its hit's rank and, most, the share of the question's words it holds; names
@@ -224,11 +220,9 @@ def _named_answer(
         return None
     own = max(_forms(chosen[0].text, best_key), key=len)
     shown = forms[best_key] if kind == types.PERSON else in_article.get((best_key, chosen[0].article_id), own)
-    top = ranked[0].score if ranked else 0.0
-    share = scored.get(id(chosen[0]), 0.0) / top if top > 0 else 0.0
     _, citations = _cite_sources(chosen)
     markers = "".join(f"[{c.n}]" for c in citations)
-    return f"{shown} {markers}: " + " ".join(f"“{strip_markers(c.quote)}”" for c in citations), citations, share
+    return f"{shown} {markers}: " + " ".join(f"“{strip_markers(c.quote)}”" for c in citations), citations
 
 
 def _forms(sentence: str, key: str) -> list[str]:

@@ -46,6 +46,35 @@ def test_the_name_where_the_question_is_described_wins_over_the_one_that_recurs(
     assert answer.citations[0].article_id == "a2"
 
 
+def _ask(embedder, question: str, texts: list[str]) -> str:  # type: ignore[no-untyped-def]
+    hits = [_hit(n, text) for n, text in enumerate(texts)]
+    understanding = Understander(Catalog("g", {"Reuters": 4}, "2026-03-02", "2026-03-02")).understand(question)
+    return ExtractiveAnswerer(embedder).answer(Request.of(question, hits, understanding=understanding)).answer
+
+
+def test_the_name_shown_is_one_its_quote_holds(embedder) -> None:  # type: ignore[no-untyped-def]
+    """An organisation is named as the quoted article names it: a sentence that says "Kessfield's harbour" does
+    not answer with the "University of Kessfield" another article names. A person is named in full as any
+    sentence gives it: news names someone once in full, then by surname."""
+    answer = _ask(
+        embedder,
+        "Which company dredged the harbour channel?",
+        [
+            "The dredging of Kessfield's harbour channel by Marlow Dredging finished in May.",
+            "A study by the University of Kessfield found the water cleaner.",
+        ],
+    )
+    name, quote = answer.split(": ", 1)
+    assert name.removesuffix(" [1]") in quote
+    answer = _ask(
+        embedder,
+        "Who led the harbour dredging?",
+        ["The port hired Petra Lund in 2019.", "The harbour dredging was led by Lund, the port said."],
+    )
+    assert answer.startswith("Petra Lund [1]")
+    assert "led by Lund" in answer
+
+
 @pytest.mark.parametrize(
     ("sentence", "span"),
     [
