@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
 from bot.core.answer import overview
-from bot.core.answer.topic import FEATURES, WEIGHTS, TopicModel, article_features
+from bot.core.answer.topic import FEATURES, WEIGHTS, article_features
 from bot.core.logistic import Logistic
 from bot.core.pipeline import Pipeline
 from bot.core.read.factory import make_reader
@@ -30,8 +32,6 @@ from measure.eval.dataset import Dataset, load_dataset, odd
 from measure.eval.overview import load_overview
 from measure.eval.run import prepare_index
 from measure.fit_reader import auc, calibration_error, fit_arguments, fit_logistic
-
-SIGNS = dict.fromkeys(FEATURES, 1)
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,9 @@ def collect(dataset: Dataset, settings: Settings) -> Rows:
     return Rows(dataset.name, np.array(x).reshape(-1, len(FEATURES)), np.array(y), ids)
 
 
-def score(rows: Rows, model: TopicModel, cut: float) -> dict[str, object]:
-    p = model.model.probability(rows.x) if len(rows.y) else np.zeros(0)
+def score(rows: Rows, model: Logistic, cut: float) -> dict[str, object]:
+    """How the fitted model reads one set's articles at `cut`: AUC, precision, recall, calibration."""
+    p = model.probability(rows.x) if len(rows.y) else np.zeros(0)
     said, truth = p >= cut, rows.y == 1
     both = int((said & truth).sum())
     return {
@@ -80,8 +81,18 @@ def score(rows: Rows, model: TopicModel, cut: float) -> dict[str, object]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = fit_arguments("python -m measure.fit_topic", __doc__, WEIGHTS)
+def fit_main(
+    prog: str,
+    doc: str | None,
+    out: Path,
+    features: tuple[str, ...],
+    collect_rows: Callable[[Dataset, Settings], Rows],
+    argv: list[str] | None,
+) -> int:
+    """Read the sets with `collect_rows`, fit a logistic model on the `--fit` ones (every weight positive),
+    report it on all of them, write it to `out`; the article estimates of overviews and of timelines share
+    this."""
+    parser = fit_arguments(prog, doc, out)
     parser.add_argument("--cut", type=float, default=0.5, help="P(on topic) the report reads at (default 0.5)")
     args = parser.parse_args(argv)
     settings = Settings.from_env(env_file=None, data_dir=args.data_dir, llm_setting="extractive")
@@ -89,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.datasets:
         dataset = load_dataset(path)
         print(f"reading {dataset.name} ({len(dataset.queries)} questions)", file=sys.stderr, flush=True)
-        rows = collect(dataset, settings)
+        rows = collect_rows(dataset, settings)
         if dataset.name in args.odd_only:
             keep = [odd(q) for q in rows.ids]
             halves = [rows.subset(keep, f"{dataset.name} (odd ids)")]
@@ -102,11 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     if not fit_on:
         parser.error("name at least one dataset with --fit")
     fitted: Logistic = fit_logistic(
-        np.vstack([r.x for r in fit_on]), np.concatenate([r.y for r in fit_on]), FEATURES, signs=SIGNS
+        np.vstack([r.x for r in fit_on]),
+        np.concatenate([r.y for r in fit_on]),
+        features,
+        signs=dict.fromkeys(features, 1),
     )
-    model = TopicModel(fitted)
     fitted_names = {r.name for r in fit_on}
-    report = [{**score(r, model, args.cut), "fitted_on": r.name in fitted_names} for r in scored]
+    report = [{**score(r, fitted, args.cut), "fitted_on": r.name in fitted_names} for r in scored]
     print(json.dumps({"fitted_on": sorted(fitted_names), "cut": args.cut, "sets": report}, indent=2))
     if not args.dry_run:
         weights = {
@@ -119,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return fit_main("python -m measure.fit_topic", __doc__, WEIGHTS, FEATURES, collect, argv)
 
 
 if __name__ == "__main__":

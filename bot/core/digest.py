@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime
 from bot.core.errors import QuestionError
 from bot.core.models import Citation
 from bot.core.retrieve import Filters, HybridRetriever
-from bot.core.stories import best_sentence, coverage, story_key, topic_terms
+from bot.core.stories import best_sentence, story_key, topic_terms
+from bot.core.story_topic import by_article, on_topic
 from index.models import Chunk
 from index.period import FORMAT, PeriodError, parse_period
 from index.store import Store
@@ -76,28 +77,34 @@ def build_digest(
 ) -> Digest:
     """The digest of the window; `sources` (a Slack channel's) limits it to those outlets."""
     filters = Filters(since=since, until=until, sources=sources)
-    chunks = [h.chunk for h in retriever.retrieve(topic, TOP_K, filters)] if topic else _dated_chunks(store, filters)
-    return digest_from_chunks(chunks, since=since, until=until, topic=topic, max_stories=max_stories)
+    if topic:
+        chunks, closest = by_article(retriever.retrieve(topic, TOP_K, filters))
+    else:
+        chunks, closest = defaultdict(list), None
+        for chunk in _dated_chunks(store, filters):
+            chunks[chunk.article_id].append(chunk)
+    return digest_from_articles(chunks, closest, since=since, until=until, topic=topic, max_stories=max_stories)
 
 
-def digest_from_chunks(
-    chunks: list[Chunk],
+def digest_from_articles(
+    chunks: dict[str, list[Chunk]],
+    closest: dict[str, float] | None,
     *,
     since: str,
     until: str | None = None,
     topic: str | None = None,
     max_stories: int = MAX_STORIES,
 ) -> Digest:
+    """The digest of these articles' chunks (`story_topic.by_article`), those on the topic only."""
     terms = topic_terms(topic or "")
-    by_article: dict[str, list[Chunk]] = defaultdict(list)
-    for chunk in chunks:
-        by_article[chunk.article_id].append(chunk)
-    by_story: dict[str, list[Chunk]] = defaultdict(list)
-    for article_id, article_chunks in by_article.items():
+    for article_chunks in chunks.values():
         article_chunks.sort(key=lambda c: c.n)
-        first = article_chunks[0]
-        if terms and coverage(terms, first.title + "\n" + "\n".join(c.text for c in article_chunks)) < 0.5:
+    kept = on_topic(terms, chunks, closest)
+    by_story: dict[str, list[Chunk]] = defaultdict(list)
+    for article_id, article_chunks in chunks.items():
+        if article_id not in kept:
             continue
+        first = article_chunks[0]
         founder = story_key(first) == f"story:{article_id}"
         story = by_story[story_key(first)]
         by_story[story_key(first)] = [*article_chunks, *story] if founder else [*story, *article_chunks]

@@ -1,7 +1,7 @@
 """`newsbot timeline "TOPIC"`: how a story unfolded, one dated entry per story, each one cited sentence.
 
-Retrieval (dense + BM25) finds the articles about the topic inside the date window; articles whose
-retrieved text covers too little of the topic's terms are dropped (retrieval always returns something);
+Retrieval (dense + BM25) finds the articles about the topic inside the date window; those the fitted
+estimate (`story_topic`) reads as off the topic are dropped (retrieval always returns something);
 the rest are grouped by story, so ten wire copies make one entry, and each entry quotes the sentence
 that carries the most of the topic. Entries run oldest first; undated ones come last.
 """
@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from bot.core.models import Citation
+from bot.core.models import Citation, Hit
 from bot.core.retrieve import Filters, HybridRetriever
-from bot.core.stories import best_sentence, coverage, story_key, topic_terms
+from bot.core.stories import best_sentence, story_key, topic_terms
+from bot.core.story_topic import by_article, on_topic
 from index.models import Chunk
 
 TOP_K = 60
-MIN_COVER = 0.5
-"""An article enters the timeline when its title and retrieved text hold half the topic's terms."""
 
 
 @dataclass(frozen=True)
@@ -51,31 +50,20 @@ def build_timeline(
     since: str | None = None,
     until: str | None = None,
     top_k: int = TOP_K,
-    min_cover: float = MIN_COVER,
 ) -> Timeline:
     hits = retriever.retrieve(topic, top_k, Filters(since=since, until=until))
-    return timeline_from_chunks(topic, [h.chunk for h in hits], since=since, until=until, min_cover=min_cover)
+    return timeline_from_hits(topic, hits, since=since, until=until)
 
 
-def timeline_from_chunks(
-    topic: str,
-    chunks: list[Chunk],
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    min_cover: float = MIN_COVER,
-) -> Timeline:
-    """The timeline of these retrieved chunks (any order): relevant articles, one entry per story."""
+def timeline_from_hits(topic: str, hits: list[Hit], *, since: str | None = None, until: str | None = None) -> Timeline:
+    """The timeline of these retrieved hits (any order): the articles on the topic, one entry per story."""
     terms = topic_terms(topic)
-    by_article: dict[str, list[Chunk]] = defaultdict(list)
-    for chunk in chunks:
-        by_article[chunk.article_id].append(chunk)
+    chunks, closest = by_article(hits)
+    kept = on_topic(terms, chunks, closest)
     by_story: dict[str, list[Chunk]] = defaultdict(list)
-    for article_chunks in by_article.values():
-        first = article_chunks[0]
-        text = first.title + "\n" + "\n".join(c.text for c in article_chunks)
-        if coverage(terms, text) >= min_cover:
-            by_story[story_key(first)].extend(article_chunks)
+    for article, article_chunks in chunks.items():
+        if article in kept:
+            by_story[story_key(article_chunks[0])].extend(article_chunks)
     picks = []
     for story, story_chunks in by_story.items():
         pick = best_sentence(story_chunks, terms)

@@ -60,3 +60,33 @@ def test_the_fit_writes_weights_that_load_and_reports_the_set_it_never_saw(tmp_p
     model = TopicModel.load(out)
     assert model.model.features == FEATURES
     assert all(w >= 0 for w in model.model.weights), "an article read better is never less on topic"
+
+
+def test_the_timeline_fit_writes_weights_that_load_and_reports_the_set_it_never_saw(tmp_path: Path) -> None:
+    """The timelines' estimate is fitted by the same loop over what `newsbot timeline` retrieves."""
+    from bot.core.story_topic import FEATURES as STORY_FEATURES
+    from bot.core.story_topic import load_model
+    from measure.fit_story_topic import main as fit_story_topic
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, (title, date, body) in ARTICLES.items():
+        (corpus / name).write_text(
+            f"---\ntitle: {title}\ndate: {date}\nsource: Wire\n---\n\n{body}\n", encoding="utf-8"
+        )
+    fit = gold_set(
+        tmp_path,
+        "fit",
+        [(STORY, ["fine.md", "appeal.md"]), ("Summarize the Ten Years' Treaty story.", ["treaty.md"])],
+        corpus,
+    )
+    unseen = gold_set(tmp_path, "unseen", [("What do we know about the fishing treaty?", ["treaty.md"])], corpus)
+    out = tmp_path / "story_topic.json"
+    argv = [str(fit), str(unseen), "--fit", "fit", "--data-dir", str(tmp_path / "data"), "--out", str(out)]
+    assert fit_story_topic(argv) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))
+    rows = {row["set"]: row for row in written["report"]}
+    assert rows["fit"]["fitted_on"] and not rows["unseen"]["fitted_on"]
+    assert 3 <= rows["fit"]["on_topic"] < rows["fit"]["articles"]
+    model = load_model(out)
+    assert model.features == STORY_FEATURES and all(w >= 0 for w in model.weights)
