@@ -176,9 +176,23 @@ def _apply(
     before = keyword.seq
     rewritten = [a.id for a in plan.firsts] + [r.article.id for r, _ in plan.members]
     seq = store.begin_write(touched=[*(a for a in rewritten if a in indexed), *broken, *removed])
-    done, total = 0, len(todo)
+    done, total = 0, len(todo) + len(plan.recopied)
     if progress:
         progress(0, total)
+    records = {r.article.id: r for r, _ in plan.members}
+
+    def write_members(recopied: bool) -> None:
+        nonlocal done
+        for batch in member_batches(plan, embedder, batch_chunks, _stamp, recopied=recopied):
+            _write_batch(batch, plan, store, keyword, embedder, indexed, report, seq, member=True)
+            store.members.add([replace(records[a.id], n_chunks=len(cs)) for a, cs in batch], seq)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+
+    # The copies of an edited first copy before it: killed in between, the first copy is still the old one,
+    # so the next run plans them again; after it, they would be left measured against the old text.
+    write_members(recopied=True)
     for batch in _batches(plan.firsts, embedder, batch_chunks):
         stamped = [(a, [_stamp(c, plan) for c in cs]) for a, cs in batch]
         _write_batch(stamped, plan, store, keyword, embedder, indexed, report, seq, member=False)
@@ -187,13 +201,7 @@ def _apply(
         done += len([a for a, _ in batch if a.id not in plan.promoted])
         if progress:
             progress(done, total)
-    for batch in member_batches(plan, embedder, batch_chunks, _stamp):
-        _write_batch(batch, plan, store, keyword, embedder, indexed, report, seq, member=True)
-        records = {r.article.id: r for r, _ in plan.members}
-        store.members.add([replace(records[a.id], n_chunks=len(cs)) for a, cs in batch], seq)
-        done += len(batch)
-        if progress:
-            progress(done, total)
+    write_members(recopied=False)
     for article_id in [*broken, *removed]:
         ids = sorted(indexed.pop(article_id).chunk_ids)
         store.delete_ids(ids)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.manifest import IndexedArticle
@@ -73,11 +73,14 @@ class StoryPlan:
     story_of: dict[str, str] = field(default_factory=dict)
     signatures: dict[str, str] = field(default_factory=dict)
     promoted: list[str] = field(default_factory=list)
+    recopied: list[str] = field(default_factory=list)
+    """Copies already indexed, written again because their first copy was edited (`_recopy`)."""
     touched_stories: set[str] = field(default_factory=set)
 
     @property
     def duplicates(self) -> int:
-        return len(self.members)
+        """Articles of this ingest that joined a story (not the copies planned again)."""
+        return len(self.members) - len(self.recopied)
 
 
 def plan_stories(
@@ -119,6 +122,7 @@ def plan_stories(
             story = known.story_id or story_id_for(article.id)
             plan.touched_stories.add(story)  # an updated first copy: its chunks are written anew
             _first(plan, index, article, story, texts, encode)
+            _recopy(plan, store, article, story, todo_ids | gone_ids)
             continue
         index.remove(article.id)
         sig = signature(article.text)
@@ -146,6 +150,17 @@ def _first(plan, index, article, story, texts, encode, sig=None) -> None:  # typ
     if sig is not None:
         plan.signatures[article.id] = encode(sig)
     index.add(article.id, story, sig)
+
+
+def _recopy(plan: StoryPlan, store: Store, first: Article, story: str, skip: set[str]) -> None:
+    """Plan the copies of an edited first copy again: what each adds is measured against the new text, so a
+    paragraph the first copy now carries is not embedded twice, and one it dropped is searchable again."""
+    for record in store.members.of_story(story, documents=True):
+        if record.article.id in skip or record.first_id != first.id:
+            continue
+        plan.members.append((replace(record, n_chunks=0), novel_spans(first.text, record.article.text)))
+        plan.story_of[record.article.id] = story
+        plan.recopied.append(record.article.id)
 
 
 def refresh_also_in(store: Store, stories: set[str]) -> int:

@@ -20,12 +20,21 @@ from index.story_plan import StoryPlan
 
 
 def member_batches(
-    plan: StoryPlan, embedder: Embedder, batch_chunks: int, stamp: Callable[[Chunk, StoryPlan], Chunk]
+    plan: StoryPlan,
+    embedder: Embedder,
+    batch_chunks: int,
+    stamp: Callable[[Chunk, StoryPlan], Chunk],
+    *,
+    recopied: bool = False,
 ) -> Iterable[list[tuple[Article, list[Chunk]]]]:
-    """Copies that joined a story: only the runs of sentences they add are chunked (and then embedded)."""
+    """Copies that joined a story: only the runs of sentences they add are chunked (and then embedded). With
+    `recopied`, only the copies planned again because their first copy was edited; else only the others."""
     batch: list[tuple[Article, list[Chunk]]] = []
     size = 0
+    again = set(plan.recopied)
     for record, spans in plan.members:
+        if (record.article.id in again) != recopied:
+            continue
         chunks = [stamp(c, plan) for c in chunk_spans(record.article, spans, embedder)]
         batch.append((record.article, chunks))
         size += max(len(chunks), 1)

@@ -137,6 +137,54 @@ def test_removing_the_first_copy_promotes_the_earliest_other(tmp_path: Path, set
     assert all(a.complete for a in manifest.articles.values()) and len(manifest.articles) == 3
 
 
+def test_an_edited_first_copy_measures_what_its_copies_add_again(tmp_path: Path, settings, embedder) -> None:
+    """A correction to the first copy that takes in a copy's extra paragraph leaves that paragraph embedded once
+    (the first copy's); one that drops a sentence its copies still carry makes theirs searchable."""
+    corpus = _wire(tmp_path / "wire")
+    ingest([corpus], settings.index, embedder=embedder)
+    _write(corpus, "a.md", "Wire A", BODY + "\n\n" + EXTRA, "EU sets its 5G stance")
+    report = ingest([corpus], settings.index, embedder=embedder)
+    assert (report.articles_updated, report.duplicates, report.errors) == (1, 0, [])
+    store = _store(settings, embedder)
+    rows = _rows(store)
+    assert [m["source"] for m in rows.values() if EXTRA in str(m["text"])] == ["Wire A"]
+    assert not [m for m in rows.values() if m["source"] in {"Paper B", "Paper C"}]
+    assert {r.article.source: r.n_chunks for r in store.members.scan()} == {"Paper B": 0, "Paper C": 0}
+    dropped = BODY.split(". Analysts said")[0] + "."
+    _write(corpus, "a.md", "Wire A", dropped, "EU sets its 5G stance")
+    ingest([corpus], settings.index, embedder=embedder)
+    rows = _rows(_store(settings, embedder))
+    carried = {str(m["source"]) for m in rows.values() if "victory for Chinese suppliers" in str(m["text"])}
+    assert carried == {"Paper B", "Paper C"}
+    assert [m["source"] for m in rows.values() if EXTRA in str(m["text"])] == ["Paper C"]
+    again = ingest([corpus], settings.index, embedder=embedder)
+    assert (again.articles_unchanged, again.chunks_added, again.duplicates) == (4, 0, 0)
+
+
+@pytest.mark.parametrize("stored", [1, 2, 3])
+def test_an_edit_of_a_first_copy_killed_midway_is_finished_by_the_next_run(
+    tmp_path: Path, settings, embedder, stored: int
+) -> None:
+    """Killed after the copies were planned again (or part of them) but before the first copy was rewritten,
+    or while it was: the next ingest still sees the edit and leaves each paragraph embedded once."""
+    corpus = _wire(tmp_path / "wire")
+    ingest([corpus], settings.index, embedder=embedder)
+    _write(corpus, "a.md", "Wire A", BODY + "\n\n" + EXTRA, "EU sets its 5G stance")
+    env = {"NEWSBOT_DATA_DIR": str(settings.index.data_dir)}
+    args = ("--die-after-batches", str(stored), "--batch-chunks", "1", str(corpus))
+    killed = run_crash_ingest(*args, cwd=tmp_path, env=env)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert ingest([corpus], settings.index, embedder=embedder).errors == []
+    store = _store(settings, embedder)
+    rows = _rows(store)
+    assert [m["source"] for m in rows.values() if EXTRA in str(m["text"])] == ["Wire A"]
+    assert not [m for m in rows.values() if m["source"] in {"Paper B", "Paper C"}]
+    manifest = Manifest.load(store, manifest_path(settings.index))
+    assert len(manifest.articles) == 4 and all(a.complete for a in manifest.articles.values())
+    again = ingest([corpus], settings.index, embedder=embedder)
+    assert (again.articles_unchanged, again.chunks_added, again.chunks_removed) == (4, 0, 0)
+
+
 def test_a_copy_edited_into_another_story_moves_to_it(tmp_path: Path, settings, embedder) -> None:
     corpus = _wire(tmp_path / "wire")
     ingest([corpus], settings.index, embedder=embedder)
