@@ -142,8 +142,8 @@ _AMOUNT_SPAN = re.compile(
 )
 """An amount, a share, or a count with what it counts: "$40 million", "6%", "14,200 tonnes", "31 of 60 seats",
 "31 cubic metres", "four years", "a nine-metre crack". A second word after a count (`more`), and a count
-written in words (`spelled`), only with a unit of time or length (`measure.is_unit`): with any other word the
-span would run into the verb ("9,400 volunteers took")."""
+written in words (`spelled`), only with a unit (of time, length, mass, volume, area or power: `measure.is_unit`):
+with any other word the span would run into the verb ("9,400 volunteers took")."""
 _JOINED = re.compile(r"[\w-]$")
 
 

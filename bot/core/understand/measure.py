@@ -94,8 +94,8 @@ def dimensions(units: frozenset[str]) -> set[str]:
 
 
 def is_unit(word: str) -> bool:
-    """Whether `word` is a unit of time or length ("metres" in "31 cubic metres", "years")."""
-    return _stem(word) in _TIME | _LENGTH
+    """Whether `word` is a unit of what a count may measure ("metres" in "31 cubic metres", "years", "tonnes")."""
+    return any(_stem(word) in members for members in _DIMENSIONS.values())
 
 
 _CURRENCIES = frozenset(

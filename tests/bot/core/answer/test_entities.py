@@ -87,6 +87,7 @@ def test_the_name_shown_is_one_its_quote_holds(embedder) -> None:  # type: ignor
         ("Saal was sentenced to four years in prison.", "four years"),
         ("Inspectors found a nine-metre crack in the spillway.", "nine-metre"),
         ("The union called a 10-day strike.", "10-day"),
+        ("The mill ground 300 metric tonnes of rye.", "300 metric tonnes"),
     ],
 )
 def test_an_amount_span_says_what_it_counts(sentence: str, span: str) -> None:
