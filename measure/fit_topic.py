@@ -28,6 +28,7 @@ from bot.core.logistic import Logistic
 from bot.core.pipeline import Pipeline
 from bot.core.read.factory import make_reader
 from bot.settings import Settings
+from index.embed import make_embedder
 from measure.eval.dataset import Dataset, load_dataset, odd
 from measure.eval.overview import load_overview
 from measure.eval.run import prepare_index
@@ -126,6 +127,7 @@ def fit_main(
             "fitted_on": sorted(fitted_names),
             "fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"),
             "reader": settings.answer.reader,
+            "embedder": make_embedder(settings.index, settings.openai, short_lived=True).name,
             "report": report,
             "model": fitted.to_dict(),
         }

@@ -83,23 +83,28 @@ def build_digest(
         chunks, closest = defaultdict(list), None
         for chunk in _dated_chunks(store, filters):
             chunks[chunk.article_id].append(chunk)
-    return digest_from_articles(chunks, closest, since=since, until=until, topic=topic, max_stories=max_stories)
+    embedder = retriever.embedder.name
+    return digest_from_articles(
+        chunks, closest, embedder, since=since, until=until, topic=topic, max_stories=max_stories
+    )
 
 
 def digest_from_articles(
     chunks: dict[str, list[Chunk]],
     closest: dict[str, float] | None,
+    embedder: str,
     *,
     since: str,
     until: str | None = None,
     topic: str | None = None,
     max_stories: int = MAX_STORIES,
 ) -> Digest:
-    """The digest of these articles' chunks (`story_topic.by_article`), those on the topic only."""
+    """The digest of these articles' chunks (`story_topic.by_article`, similarities `embedder`'s), those on the
+    topic only."""
     terms = topic_terms(topic or "")
     for article_chunks in chunks.values():
         article_chunks.sort(key=lambda c: c.n)
-    kept = on_topic(terms, chunks, closest)
+    kept = on_topic(terms, chunks, closest, embedder)
     by_story: dict[str, list[Chunk]] = defaultdict(list)
     for article_id, article_chunks in chunks.items():
         if article_id not in kept:

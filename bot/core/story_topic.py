@@ -3,9 +3,10 @@
 Timelines and digests quote without reading (no reader, no sentence embeddings: a cold `newsbot timeline`
 stays a retrieval), so their estimate reads what retrieval gives: the share of the topic's words an
 article's title and retrieved text hold, and how close its closest retrieved chunk came to the topic by
-meaning (the retrieval's own similarity; 0 for an article only the keyword side found, the fit's mean when
-no hit carries one). A share of words alone (the rule it replaced: half the topic's words) kept every Google
-story in "Google's Gemini". A logistic regression fitted by `python -m measure.fit_story_topic` on the dev
+meaning (the retrieval's own similarity; 0 for an article only the keyword side found; the fit's mean, so it
+says nothing, when no hit carries one or another embedder than the fit's gave it: each sets its own scale).
+A share of words alone (the rule it replaced: half the topic's words) kept every Google story in "Google's
+Gemini". A logistic regression fitted by `python -m measure.fit_story_topic` on the dev
 overview set's `relevant` articles, reported on the sets it never saw; an article is on the topic at
 P ≥ `ON_TOPIC_MIN`.
 """
@@ -56,13 +57,15 @@ def article_features(
     return rows
 
 
-def on_topic(terms: frozenset[str], chunks: dict[str, list[Chunk]], closest: dict[str, float] | None) -> set[str]:
+def on_topic(
+    terms: frozenset[str], chunks: dict[str, list[Chunk]], closest: dict[str, float] | None, embedder: str
+) -> set[str]:
     """The articles of `chunks` on the topic whose stemmed words are `terms` (all of them when it has none: a
-    digest of everything)."""
+    digest of everything); `embedder` names the one whose similarities `closest` holds."""
     if not terms or not chunks:
         return set(chunks)
-    model = load_model()
-    rows = article_features(terms, chunks, closest)
+    model, fitted_for = load_model()
+    rows = article_features(terms, chunks, closest if embedder == fitted_for else None)
     articles = list(rows)
     x = np.vstack([rows[a] for a in articles])
     p = model.probability(np.where(np.isnan(x), model.mean, x))
@@ -70,6 +73,7 @@ def on_topic(terms: frozenset[str], chunks: dict[str, list[Chunk]], closest: dic
 
 
 @cache
-def load_model(path: Path = WEIGHTS) -> Logistic:
-    """The shipped model (read once per process)."""
-    return Logistic.from_dict(json.loads(path.read_text(encoding="utf-8"))["model"], FEATURES)
+def load_model(path: Path = WEIGHTS) -> tuple[Logistic, str | None]:
+    """The shipped model (read once per process) and the embedder whose similarities it was fitted on."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Logistic.from_dict(data["model"], FEATURES), data.get("embedder")

@@ -52,14 +52,17 @@ def build_timeline(
     top_k: int = TOP_K,
 ) -> Timeline:
     hits = retriever.retrieve(topic, top_k, Filters(since=since, until=until))
-    return timeline_from_hits(topic, hits, since=since, until=until)
+    return timeline_from_hits(topic, hits, retriever.embedder.name, since=since, until=until)
 
 
-def timeline_from_hits(topic: str, hits: list[Hit], *, since: str | None = None, until: str | None = None) -> Timeline:
-    """The timeline of these retrieved hits (any order): the articles on the topic, one entry per story."""
+def timeline_from_hits(
+    topic: str, hits: list[Hit], embedder: str, *, since: str | None = None, until: str | None = None
+) -> Timeline:
+    """The timeline of these retrieved hits (any order, their similarities `embedder`'s): the articles on the
+    topic, one entry per story."""
     terms = topic_terms(topic)
     chunks, closest = by_article(hits)
-    kept = on_topic(terms, chunks, closest)
+    kept = on_topic(terms, chunks, closest, embedder)
     by_story: dict[str, list[Chunk]] = defaultdict(list)
     for article, article_chunks in chunks.items():
         if article in kept:

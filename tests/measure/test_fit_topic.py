@@ -80,5 +80,6 @@ def test_the_timeline_fit_writes_weights_that_load_and_reports_the_set_it_never_
     questions = [(STORY, ["fine.md", "appeal.md"]), ("Summarize the Ten Years' Treaty story.", ["treaty.md"])]
     rows, out = run_fit(tmp_path, fit_story_topic, questions)
     assert 3 <= rows["fit"]["on_topic"] < rows["fit"]["articles"]
-    model = load_model(out)
+    model, embedder = load_model(out)
     assert model.features == STORY_FEATURES and all(w >= 0 for w in model.weights)
+    assert embedder, "closeness is read only with the embedder it was fitted with"

@@ -105,7 +105,7 @@ def gather(request: Request, embedder: Embedder, reader: Reader, settings: Answe
         or anchors.held_share(understanding.anchors, ranking.texts, NAMED) < settings.overview_anchored
     ):
         return Overview(ranked, [], closest)
-    topic = TopicModel.load().on_topic(ranked, settings.overview_topic_min)
+    topic = TopicModel.load().on_topic(ranked, settings.overview_topic_min, embedder.name)
     topic = best_named(topic, names_held(understanding.anchors, ranking.articles), settings.overview_names)
     if not topic:
         return Overview(ranked, [], closest)

@@ -7,7 +7,8 @@ estimate is a logistic regression over three things retrieval and that reading g
 score (absolute), that score over the best article's (relative: a story read weakly throughout still has its
 articles), and how close its closest retrieved chunk came to the question by meaning (a passage, not one
 sentence, is what a story is about; 0 for an article only the keyword side found; with no similarity
-given at all, `Pipeline.answer_from_hits`, the fit's mean, so it says nothing). The third was chosen by
+given at all, `Pipeline.answer_from_hits`, or one from another embedder than the fit's, which sets its own
+scale, the fit's mean, so it says nothing). The third was chosen by
 leave-one-question-out on the fit set (AUC 0.919 → 0.963) before the other sets were read; the cut
 (`NEWSBOT_OVERVIEW_TOPIC_MIN`, 0.6) on the dev sets (README "Overviews" has the sweep).
 Fitted by `python -m measure.fit_topic` on the dev overview set's `relevant` articles and reported on the
@@ -53,29 +54,34 @@ def article_features(ranked: Sequence[Candidate]) -> dict[str, np.ndarray]:
 class TopicModel:
     """P(on topic) for each article an overview's reading holds; stateless, shared by every request."""
 
-    def __init__(self, model: Logistic) -> None:
+    def __init__(self, model: Logistic, embedder: str | None = None) -> None:
         self.model = model
+        self.embedder = embedder
+        """The embedder whose similarities the closeness weight was fitted on; another's are read as unknown."""
 
     @classmethod
     def load(cls, path: Path = WEIGHTS) -> TopicModel:
         return _load(path)
 
-    def probabilities(self, ranked: Sequence[Candidate]) -> dict[str, float]:
+    def probabilities(self, ranked: Sequence[Candidate], embedder: str | None = None) -> dict[str, float]:
+        """P(on topic) per article; `embedder` names the one that gave the hits' similarities."""
         features = article_features(ranked)
         if not features:
             return {}
         articles = list(features)
         x = np.vstack([features[a] for a in articles])
+        if embedder != self.embedder:
+            x[:, FEATURES.index("dense")] = np.nan
         x = np.where(np.isnan(x), self.model.mean, x)
         p = self.model.probability(x)
         return {a: float(v) for a, v in zip(articles, p, strict=True)}
 
-    def on_topic(self, ranked: Sequence[Candidate], cut: float) -> set[str]:
+    def on_topic(self, ranked: Sequence[Candidate], cut: float, embedder: str | None = None) -> set[str]:
         """The articles whose P(on topic) reaches `cut` (`NEWSBOT_OVERVIEW_TOPIC_MIN`)."""
-        return {a for a, p in self.probabilities(ranked).items() if p >= cut}
+        return {a for a, p in self.probabilities(ranked, embedder).items() if p >= cut}
 
 
 @cache
 def _load(path: Path) -> TopicModel:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return TopicModel(Logistic.from_dict(data["model"], FEATURES))
+    return TopicModel(Logistic.from_dict(data["model"], FEATURES), data.get("embedder"))

@@ -27,7 +27,7 @@ def test_hits_are_grouped_by_article_with_their_closest_chunk() -> None:
 
 
 def test_the_shipped_model_reads_more_words_and_closer_chunks_as_more_on_topic() -> None:
-    model = load_model()
+    model, _ = load_model()
     assert model.features == FEATURES
     grid = np.array([[share, near] for share in (0.0, 0.5, 1.0) for near in (0.1, 0.3, 0.6)])
     p = model.probability(grid).reshape(3, 3)
@@ -45,8 +45,13 @@ def test_an_article_holding_only_the_common_word_of_the_topic_is_off_it() -> Non
     ]
     chunks, closest = by_article(hits)
     assert article_features(terms, chunks, closest)["earnings"][0] == 0.5, "half the words: the old rule kept it"
-    assert on_topic(terms, chunks, closest) == {"aurora"}
-    assert on_topic(frozenset(), chunks, closest) == {"aurora", "earnings", "weather"}
+    _, embedder = load_model()
+    assert embedder is not None
+    assert on_topic(terms, chunks, closest, embedder) == {"aurora"}
+    assert on_topic(frozenset(), chunks, closest, embedder) == {"aurora", "earnings", "weather"}
     rows = article_features(terms, chunks, None)
     assert np.isnan(rows["aurora"][1]) and rows["aurora"][0] == 1.0
-    assert on_topic(terms, chunks, None) >= {"aurora"}, "closeness unknown: the words decide"
+    assert on_topic(terms, chunks, None, embedder) >= {"aurora"}, "closeness unknown: the words decide"
+    assert on_topic(terms, chunks, closest, "another:embedder") == on_topic(terms, chunks, None, embedder), (
+        "another embedder's similarities have another scale: read as unknown"
+    )

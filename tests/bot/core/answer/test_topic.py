@@ -39,13 +39,16 @@ def test_an_articles_features_are_its_best_sentence_that_over_the_best_article_a
 
 
 def test_hits_given_without_their_similarity_leave_the_estimate_to_the_reading() -> None:
-    """`Pipeline.answer_from_hits` passes hits with no similarity: closeness is then unknown, not zero, and
-    the better-read article is still the more on topic."""
+    """`Pipeline.answer_from_hits` passes hits with no similarity, and another embedder gives them on another
+    scale: closeness is then unknown, not zero, and the better-read article is still the more on topic."""
     model = TopicModel.load()
-    unknown = model.probabilities([Read("lead", 0.9, None), Read("aside", 0.1, None)])  # type: ignore[list-item]
-    far = model.probabilities([Read("lead", 0.9, 0.0), Read("aside", 0.1, 0.0)])  # type: ignore[list-item]
+    assert model.embedder is not None
+    unknown = model.probabilities([Read("lead", 0.9, None), Read("aside", 0.1, None)], model.embedder)  # type: ignore[list-item]
+    far = model.probabilities([Read("lead", 0.9, 0.0), Read("aside", 0.1, 0.0)], model.embedder)  # type: ignore[list-item]
     assert unknown["lead"] > unknown["aside"]
     assert unknown["lead"] > far["lead"]
+    other = model.probabilities([Read("lead", 0.9, 0.0), Read("aside", 0.1, 0.0)], "another:embedder")  # type: ignore[list-item]
+    assert other == unknown, "another embedder's similarities have another scale: read as unknown"
 
 
 def test_the_shipped_model_reads_better_read_articles_as_more_on_topic() -> None:
@@ -56,8 +59,9 @@ def test_the_shipped_model_reads_better_read_articles_as_more_on_topic() -> None
     p = model.model.probability(grid).reshape(4, 3, 3)
     assert np.all(np.diff(p, axis=0) > 0) and np.all(np.diff(p, axis=1) > 0) and np.all(np.diff(p, axis=2) > 0)
     ranked = [Read("lead", 0.9, 0.6), Read("second", 0.6, 0.5), Read("aside", 0.02, 0.2)]
-    chances = model.probabilities(ranked)  # type: ignore[arg-type]
+    chances = model.probabilities(ranked, model.embedder)  # type: ignore[arg-type]
     assert chances["lead"] > chances["second"] > chances["aside"]
-    assert model.on_topic(ranked, 0.5) >= {"lead"} and "aside" not in model.on_topic(ranked, 0.5)  # type: ignore[arg-type]
+    kept = model.on_topic(ranked, 0.5, model.embedder)  # type: ignore[arg-type]
+    assert kept >= {"lead"} and "aside" not in kept
     assert model.on_topic(ranked, 0.0) == {"lead", "second", "aside"}  # type: ignore[arg-type]
     assert model.on_topic([], 0.5) == set()
