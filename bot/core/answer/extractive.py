@@ -211,13 +211,13 @@ def _named_answer(
     if not votes:
         return None
     best_key = max(votes, key=lambda k: (votes[k] * (1 + 0.5 * (len(articles[k]) - 1)), len(forms[k])))
-    holding = [c for c in ranked if _forms(c.text, best_key)] or [c for c in pool if _forms(c.text, best_key)]
     # One quote: the best-scored sentence holding the name. Adding the best one from each other publication
     # the question names cost citation precision on the dev split (0.897 -> 0.864): those were mostly
     # passing mentions in other articles, not evidence.
-    chosen = holding[:1]
-    if not chosen:
+    holder = next((c for c in [*ranked, *pool] if best_key in c.text.lower() and _forms(c.text, best_key)), None)
+    if holder is None:
         return None
+    chosen = [holder]
     own = max(_forms(chosen[0].text, best_key), key=len)
     shown = forms[best_key] if kind == types.PERSON else in_article.get((best_key, chosen[0].article_id), own)
     _, citations = _cite_sources(chosen)
