@@ -156,9 +156,10 @@ def _recopy(plan: StoryPlan, store: Store, first: Article, story: str, skip: set
     """Plan the copies of an edited first copy again: what each adds is measured against the new text, so a
     paragraph the first copy now carries is not embedded twice, and one it dropped is searchable again."""
     for record in store.members.of_story(story, documents=True):
-        if record.article.id in skip or record.first_id != first.id:
+        if record.article.id in skip:
             continue
-        plan.members.append((replace(record, n_chunks=0), novel_spans(first.text, record.article.text)))
+        again = replace(record, first_id=first.id, n_chunks=0)  # after a promotion it named the removed first
+        plan.members.append((again, novel_spans(first.text, record.article.text)))
         plan.story_of[record.article.id] = story
         plan.recopied.append(record.article.id)
 

@@ -161,6 +161,31 @@ def test_an_edited_first_copy_measures_what_its_copies_add_again(tmp_path: Path,
     assert (again.articles_unchanged, again.chunks_added, again.duplicates) == (4, 0, 0)
 
 
+def test_the_copies_of_a_promoted_first_copy_follow_its_edits(tmp_path: Path, settings, embedder) -> None:
+    """After the first copy is removed, the copy promoted in its place (the earliest) is the one its copies
+    are measured against when it is edited."""
+    corpus = tmp_path / "wire"
+    _write(corpus, "a.md", "Wire A", BODY, "EU sets its 5G stance")
+    _write(corpus, "b.md", "Paper B", "By staff reporters\n\n" + BODY, "Europe's 5G plan")
+    _write(corpus, "c.md", "Paper C", BODY + "\n\n" + EXTRA, "EU 5G")
+    (corpus / "b.md").write_text((corpus / "b.md").read_text().replace("2019-03-27", "2019-03-28"))
+    (corpus / "c.md").write_text((corpus / "c.md").read_text().replace("2019-03-27", "2019-03-29"))
+    ingest([corpus], settings.index, embedder=embedder)
+    (corpus / "a.md").unlink()
+    ingest([corpus], settings.index, embedder=embedder, prune=True)
+    rows = _rows(_store(settings, embedder))
+    heir = {str(m["article_id"]) for m in rows.values() if m["source"] == "Paper B" and not m.get("member")}
+    assert len(heir) == 1, "the earliest copy, Paper B's, took over"
+    assert [m["source"] for m in rows.values() if EXTRA in str(m["text"])] == ["Paper C"]
+    edited = (corpus / "b.md").read_text().replace(BODY, BODY + "\n\n" + EXTRA)
+    (corpus / "b.md").write_text(edited)
+    ingest([corpus], settings.index, embedder=embedder)
+    store = _store(settings, embedder)
+    rows = _rows(store)
+    assert [m["source"] for m in rows.values() if EXTRA in str(m["text"])] == ["Paper B"]
+    assert {r.article.source: r.first_id for r in store.members.scan()} == {"Paper C": heir.pop()}
+
+
 @pytest.mark.parametrize("stored", [1, 2, 3])
 def test_an_edit_of_a_first_copy_killed_midway_is_finished_by_the_next_run(
     tmp_path: Path, settings, embedder, stored: int

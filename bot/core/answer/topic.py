@@ -8,11 +8,11 @@ score (absolute), that score over the best article's (relative: a story read wea
 articles), and how close its closest retrieved chunk came to the question by meaning (a passage, not one
 sentence, is what a story is about; 0 for an article only the keyword side found; with no similarity
 given at all, `Pipeline.answer_from_hits`, or one from another embedder than the fit's, which sets its own
-scale, the fit's mean, so it says nothing). The third was chosen by
-leave-one-question-out on the fit set (AUC 0.919 → 0.963) before the other sets were read; the cut
+scale, the fit's mean, so it says nothing). The third was chosen by leave-one-question-out on the fit set
+(AUC 0.919 → 0.963) before the other sets were read; the cut
 (`NEWSBOT_OVERVIEW_TOPIC_MIN`, 0.6) on the dev sets (README "Overviews" has the sweep).
 Fitted by `python -m measure.fit_topic` on the dev overview set's `relevant` articles and reported on the
-sets it never saw. Names the question holds were a third feature and a rule before it: they lifted the fit
+sets it never saw. Names the question holds were tried as a feature and as a rule before it: they lifted the fit
 set and lowered the blind ones (a lowercase request names nothing; a story's later articles name less), so
 they decide only refusals (`overview`'s anchors), not which articles are on the story.
 """
