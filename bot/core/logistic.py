@@ -43,6 +43,8 @@ class Logistic:
         }
 
     def logit(self, x: np.ndarray) -> np.ndarray:
+        """A feature given as NaN is unknown and says nothing: it is read at the fit's mean."""
+        x = np.where(np.isnan(x), self.mean, x)
         return ((x - self.mean) / self.scale) @ self.weights + self.bias
 
     def probability(self, x: np.ndarray) -> np.ndarray:

@@ -48,7 +48,7 @@ def article_features(
     terms: frozenset[str], chunks: dict[str, list[Chunk]], closest: dict[str, float] | None
 ) -> dict[str, np.ndarray]:
     """Each article's row: the share of `terms` its title and retrieved text hold, its closest chunk's
-    similarity (NaN when unknown: `on_topic` fills in the fit's mean)."""
+    similarity (NaN when unknown, which the model reads at the fit's mean)."""
     rows = {}
     for article, article_chunks in chunks.items():
         text = article_chunks[0].title + "\n" + "\n".join(c.text for c in article_chunks)
@@ -68,7 +68,7 @@ def on_topic(
     rows = article_features(terms, chunks, closest if embedder == fitted_for else None)
     articles = list(rows)
     x = np.vstack([rows[a] for a in articles])
-    p = model.probability(np.where(np.isnan(x), model.mean, x))
+    p = model.probability(x)
     return {a for a, value in zip(articles, p, strict=True) if value >= ON_TOPIC_MIN}
 
 

@@ -36,7 +36,7 @@ FEATURES = ("best", "ratio", "dense")
 
 def article_features(ranked: Sequence[Candidate]) -> dict[str, np.ndarray]:
     """Each read article's features: its best sentence's score, that over the best article's, and its
-    closest chunk's similarity to the question (NaN when no hit carries one: `TopicModel` fills it in)."""
+    closest chunk's similarity to the question (NaN when no hit carries one: the model reads it at the fit's mean)."""
     best: dict[str, float] = {}
     dense: dict[str, float] = {}
     for candidate in ranked:
@@ -72,7 +72,6 @@ class TopicModel:
         x = np.vstack([features[a] for a in articles])
         if embedder != self.embedder:
             x[:, FEATURES.index("dense")] = np.nan
-        x = np.where(np.isnan(x), self.model.mean, x)
         p = self.model.probability(x)
         return {a: float(v) for a, v in zip(articles, p, strict=True)}
 
